@@ -1,0 +1,188 @@
+// Comments and threads. Every query here names its columns: the author's email is
+// read only to compare it, and never leaves this module towards a page.
+import { sql } from "kysely";
+import type { DB } from "../../db/connection";
+import { renderCommentMarkdown } from "../lib/markdown.server";
+import { moderateNewComment } from "./moderation.server";
+
+export const MAX_THREAD_DEPTH = 5;
+export const DUPLICATE_WINDOW_MINUTES = 10;
+
+/** What a reader may see of a comment. No email, by construction. */
+export interface PublicComment {
+  id: number;
+  parentId: number | null;
+  authorName: string;
+  authorUrl: string;
+  bodyHtml: string;
+  createdAt: string;
+  /** "pending" only for the poster's own held comments. */
+  status: "approved" | "pending";
+}
+
+export interface ThreadNode extends PublicComment {
+  /** 1 for a top-level comment, at most MAX_THREAD_DEPTH. */
+  depth: number;
+  /** Set when a reply deeper than the limit was flattened: whom it answers. */
+  inReplyTo: { id: number; authorName: string } | null;
+  replies: ThreadNode[];
+}
+
+/**
+ * Arrange comments (in time order) as a thread. Replies nest up to `maxDepth`
+ * levels; a reply to a comment at the deepest level is shown beside it, at that
+ * level, marked with whom it answers. Replies whose parent is not visible are
+ * left out (their parent was held or removed).
+ */
+export function buildThread(comments: PublicComment[], maxDepth = MAX_THREAD_DEPTH): ThreadNode[] {
+  const roots: ThreadNode[] = [];
+  const nodes = new Map<number, { node: ThreadNode; siblings: ThreadNode[] }>();
+  for (const comment of comments) {
+    const node: ThreadNode = { ...comment, depth: 1, inReplyTo: null, replies: [] };
+    if (comment.parentId === null) {
+      roots.push(node);
+      nodes.set(comment.id, { node, siblings: roots });
+      continue;
+    }
+    const parent = nodes.get(comment.parentId);
+    if (!parent) continue;
+    if (parent.node.depth < maxDepth) {
+      node.depth = parent.node.depth + 1;
+      parent.node.replies.push(node);
+      nodes.set(comment.id, { node, siblings: parent.node.replies });
+    } else {
+      node.depth = maxDepth;
+      node.inReplyTo = { id: parent.node.id, authorName: parent.node.authorName };
+      parent.siblings.push(node);
+      nodes.set(comment.id, { node, siblings: parent.siblings });
+    }
+  }
+  return roots;
+}
+
+/** The visible comments of an article: approved ones, plus the viewer's own held ones. */
+export async function getThreadComments(
+  db: DB,
+  articleId: number,
+  options: { heldCommentIds?: number[] } = {},
+): Promise<PublicComment[]> {
+  const held = (options.heldCommentIds ?? []).filter((id) => Number.isInteger(id)).slice(0, 50);
+  const rows = await db
+    .selectFrom("comments")
+    .select(["id", "parent_id", "author_name", "author_url", "body_html", "created_at", "status"])
+    .where("article_id", "=", articleId)
+    .where((eb) =>
+      held.length
+        ? eb.or([eb("status", "=", "approved"), eb.and([eb("status", "=", "pending"), eb("id", "in", held)])])
+        : eb("status", "=", "approved"),
+    )
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    parentId: row.parent_id,
+    authorName: row.author_name,
+    authorUrl: row.author_url,
+    bodyHtml: row.body_html,
+    createdAt: row.created_at.toISOString(),
+    status: row.status === "approved" ? "approved" : "pending",
+  }));
+}
+
+/** The comment a reader may reply to: approved, and on this article. */
+export async function getReplyTarget(
+  db: DB,
+  articleId: number,
+  commentId: number,
+): Promise<{ id: number; authorName: string } | null> {
+  const row = await db
+    .selectFrom("comments")
+    .select(["id", "author_name"])
+    .where("id", "=", commentId)
+    .where("article_id", "=", articleId)
+    .where("status", "=", "approved")
+    .executeTakeFirst();
+  return row ? { id: row.id, authorName: row.author_name } : null;
+}
+
+export interface NewCommentInput {
+  articleId: number;
+  parentId: number | null;
+  authorName: string;
+  authorEmail: string;
+  authorUrl: string;
+  body: string;
+  ipHash: string;
+  userAgent: string;
+}
+
+export type PostCommentResult =
+  | { ok: true; commentId: number; status: "approved" | "pending"; heldReason: string | null }
+  | { ok: false; error: "duplicate"; commentId: number }
+  | { ok: false; error: "parent-not-found" }
+  | { ok: false; error: "article-not-found" };
+
+export async function postComment(db: DB, input: NewCommentInput): Promise<PostCommentResult> {
+  const email = input.authorEmail.trim();
+  const body = input.body.trim();
+  return db.transaction().execute(async (trx) => {
+    const article = await trx
+      .selectFrom("articles")
+      .select("id")
+      .where("id", "=", input.articleId)
+      .where("published_at", "is not", null)
+      .where("published_at", "<=", sql<Date>`now()`)
+      .executeTakeFirst();
+    if (!article) return { ok: false, error: "article-not-found" } as const;
+
+    if (input.parentId !== null) {
+      const parent = await trx
+        .selectFrom("comments")
+        .select("id")
+        .where("id", "=", input.parentId)
+        .where("article_id", "=", input.articleId)
+        .where("status", "=", "approved")
+        .executeTakeFirst();
+      if (!parent) return { ok: false, error: "parent-not-found" } as const;
+    }
+
+    // Two identical posts racing each other (a double click, a retried request)
+    // must not both pass the duplicate check: serialise them on article + email.
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`${input.articleId}:${email.toLowerCase()}`}, 0))`.execute(trx);
+    const duplicate = await trx
+      .selectFrom("comments")
+      .select("id")
+      .where("article_id", "=", input.articleId)
+      .where(sql`lower(author_email)`, "=", email.toLowerCase())
+      .where("body_markdown", "=", body)
+      .where("created_at", ">", sql<Date>`now() - make_interval(mins => ${DUPLICATE_WINDOW_MINUTES})`)
+      .executeTakeFirst();
+    if (duplicate) return { ok: false, error: "duplicate", commentId: duplicate.id } as const;
+
+    const decision = await moderateNewComment(trx, { articleId: input.articleId, authorEmail: email, bodyMarkdown: body });
+    const inserted = await trx
+      .insertInto("comments")
+      .values({
+        article_id: input.articleId,
+        parent_id: input.parentId,
+        status: decision.status,
+        held_reason: decision.reason,
+        author_name: input.authorName.trim(),
+        author_email: email,
+        author_url: input.authorUrl.trim(),
+        body_markdown: body,
+        body_html: renderCommentMarkdown(body),
+        ip_hash: input.ipHash,
+        user_agent: input.userAgent.slice(0, 500),
+      })
+      .returning(["id", "status"])
+      .executeTakeFirstOrThrow();
+    return {
+      ok: true,
+      commentId: inserted.id,
+      status: inserted.status === "approved" ? "approved" : "pending",
+      heldReason: decision.reason,
+    } as const;
+  });
+}

@@ -1,0 +1,34 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ArticleList } from "~/components/ArticleList";
+import { listPublishedArticles } from "~/models/articles.server";
+import { getCategoryBySlug } from "~/models/categories.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.category.name}: Assay` : "Category not found: Assay" },
+];
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const category = await getCategoryBySlug(context.db, params.slug ?? "");
+  if (!category) throw new Response("Category not found", { status: 404 });
+  const cursor = new URL(request.url).searchParams.get("before");
+  const page = await listPublishedArticles(context.db, { cursor, categoryId: category.id });
+  return json({ category: { slug: category.slug, name: category.name, description: category.description }, ...page });
+}
+
+export default function CategoryPage() {
+  const { category, articles, nextCursor } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1 className="page-title">{category.name}</h1>
+      {category.description ? <p className="page-lede">{category.description}</p> : null}
+      {articles.length ? <ArticleList articles={articles} /> : <p>No articles in this category yet.</p>}
+      {nextCursor ? (
+        <nav aria-label="More articles" className="pager">
+          <Link to={`/categories/${category.slug}?before=${encodeURIComponent(nextCursor)}`}>Older articles</Link>
+        </nav>
+      ) : null}
+    </>
+  );
+}

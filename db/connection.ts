@@ -1,0 +1,46 @@
+// The connection factory. DATABASE_URL set: that server. Unset: the embedded
+// PostgreSQL with its data under ./data/ (see db/embedded.ts).
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema";
+import { resolveDataDir, startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
+
+// int8 (counts, sums) as a JS number: our counts stay far below 2^53.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+export type DB = Kysely<Database>;
+
+export interface PoolOptions {
+  max?: number;
+  applicationName?: string;
+}
+
+export function createDb(connectionString: string, options: PoolOptions = {}): DB {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? "assay",
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export const DEFAULT_DATA_DIR = "./data/postgres";
+export const EMBEDDED_DATABASE = "assay";
+
+export interface ResolvedDatabase {
+  url: string;
+  embedded: EmbeddedServer | null;
+}
+
+/**
+ * Decide which PostgreSQL the app talks to, starting the embedded one if needed.
+ * The caller owns `embedded` and must stop it on shutdown.
+ */
+export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env): Promise<ResolvedDatabase> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: null };
+  const dataDir = resolveDataDir(env.ASSAY_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
+  const embedded = await startEmbeddedPostgres({ dataDir, port, verbose: env.EMBEDDED_PG_VERBOSE === "1" });
+  await embedded.createDatabase(EMBEDDED_DATABASE);
+  return { url: embedded.urlFor(EMBEDDED_DATABASE), embedded };
+}

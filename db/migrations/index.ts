@@ -1,0 +1,9 @@
+// A static index of every migration. Node 20 cannot import .ts files from disk
+// at run time, so the Migrator reads migrations from here instead of a folder.
+// Add each new migration below, in order; names sort by their number.
+import type { Migration } from "kysely/migration";
+import * as m0001 from "./0001_articles_and_comments";
+
+export const migrations: Record<string, Migration> = {
+  "0001_articles_and_comments": m0001,
+};

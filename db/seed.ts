@@ -1,0 +1,239 @@
+// The seed: categories, a few articles and threaded comments, so a fresh Assay has
+// something to read. Seeding twice changes nothing: rows are matched by slug and
+// an article's comments are written only when the article itself is new.
+import type { DB } from "./connection";
+import { saveArticle } from "../app/models/articles.server";
+import { renderCommentMarkdown } from "../app/lib/markdown.server";
+
+export const SEED_CATEGORIES = [
+  { slug: "china", name: "China", description: "Beijing's policy, state-owned producers and the domestic market." },
+  { slug: "mining-production", name: "Mining & Production", description: "Mines, separation plants, output and costs." },
+  { slug: "policy-regulation", name: "Policy & Regulation", description: "Export controls, quotas, permits and the rules behind them." },
+  { slug: "supply-chain", name: "Supply Chain", description: "From ore to magnet: processing, offtakes and trade flows." },
+  { slug: "esg-safety", name: "ESG & Safety", description: "Environmental, safety and governance risk at producers." },
+];
+
+interface SeedComment {
+  key: string;
+  replyTo?: string;
+  name: string;
+  email: string;
+  url?: string;
+  body: string;
+  minutesAfter: number;
+}
+
+interface SeedArticle {
+  slug: string;
+  title: string;
+  byline: string;
+  daysAgo: number;
+  categories: string[];
+  highlights: string[];
+  body: string;
+  comments: SeedComment[];
+}
+
+export const SEED_ARTICLES: SeedArticle[] = [
+  {
+    slug: "baogang-orders-safety-and-environmental-inspections-at-key-mines",
+    title: "Baogang Orders Urgent Safety and Environmental Inspections at Its Key Mines",
+    byline: "Assay newsroom",
+    daysAgo: 1,
+    categories: ["china", "mining-production", "esg-safety"],
+    highlights: [
+      "Baogang Group's top executives are personally inspecting safety and environmental compliance at its mines.",
+      "Managers must find and remove serious hazards, tighten pollution and energy controls, and follow Xi Jinping's latest directives.",
+      "The campaign shows Beijing pressing its industrial champions harder on risk management and ecological standards.",
+    ],
+    body: `China's national push for tighter industrial risk control has reached its largest rare earth producer. Baogang Group, the state-owned steel and rare earth conglomerate, has begun a top-down inspection campaign across its mining operations, with safety and environmental compliance as the stated focus.
+
+According to a report in the group's own newspaper, [Baogang Daily](http://www.btsteel.com/), Chairman and Party Secretary Meng Fanying took a team of senior executives to several major sites: the Baiyun Obo rare earth mine, the Guyang mine and the Xineng green energy project. In a parallel tour, Vice General Manager Zhang Zhao inspected the Wuhai and Hainan mining subsidiaries.
+
+Management framed the visits as part of Baogang's "high-quality development" strategy, and the language went further than routine compliance. The directive cited Xi Jinping's themes of "ecological civilization" and "systemic risk", and mentioned recent accidents elsewhere in the country, most likely the deadly fires and equipment failures at other industrial sites this spring.
+
+Site managers were told to:
+
+- find and eliminate major safety hazards;
+- prevent equipment failures and human error in high-risk areas;
+- raise energy efficiency and improve pollution controls;
+- build lasting mechanisms to prevent environmental risk; and
+- follow the latest central directives on safety and the environment.
+
+The company also named real-time digital monitoring, "intelligent controls" and risk diagnosis along the whole production chain as the tools it expects to prevent serious accidents.
+
+## What it could mean for the rare earth market
+
+1. **Stricter enforcement across the sector.** Inner Mongolia, home to Baiyun Obo, the world's largest rare earth mine, is the obvious place for regulators to start.
+2. **Higher costs or slower output.** New monitoring requirements and risk audits can delay production if they slow throughput.
+3. **Zero tolerance for missteps.** For a state-owned producer, visible alignment with Beijing is about political survival as much as operations.
+4. **Green energy as part of mining.** Projects like Xineng suggest state producers will present themselves as guardians of China's ecological goals.
+
+For investors, the point is that political risk from the top, not only operating efficiency, now shapes the stability of rare earth supply. We will follow whether these inspections lead to shutdowns, delays or faster green retrofits at Baogang's rare earth and steel sites.`,
+    comments: [
+      {
+        key: "a",
+        name: "Margaret Chen",
+        email: "margaret.chen@example.com",
+        body: "Baiyun Obo supplies a large share of the world's light rare earths. Even a few weeks of reduced throughput would show up in NdPr prices. Has anyone seen figures on output during past inspection campaigns?",
+        minutesAfter: 45,
+      },
+      {
+        key: "b",
+        replyTo: "a",
+        name: "Tomás Alvarez",
+        email: "tomas.alvarez@example.com",
+        url: "https://example.com/tomas",
+        body: "In 2021 a similar campaign in Inner Mongolia cut separation output for about a month, if I remember the provincial data correctly. Prices moved before the numbers did.",
+        minutesAfter: 80,
+      },
+      {
+        key: "c",
+        replyTo: "b",
+        name: "Margaret Chen",
+        email: "margaret.chen@example.com",
+        body: "Thanks, that's useful. So the *announcement* is the signal, not the output data.",
+        minutesAfter: 95,
+      },
+      {
+        key: "d",
+        name: "R. Okafor",
+        email: "r.okafor@example.com",
+        body: "The part about **digital monitoring** is the long-term story here. Compliance costs go up once, but permanent monitoring changes how much slack these sites have.",
+        minutesAfter: 130,
+      },
+    ],
+  },
+  {
+    slug: "magnet-makers-race-to-secure-heavy-rare-earth-supply",
+    title: "Magnet Makers Race to Secure Heavy Rare Earth Supply Outside China",
+    byline: "Assay newsroom",
+    daysAgo: 3,
+    categories: ["supply-chain", "policy-regulation"],
+    highlights: [
+      "Permanent-magnet producers are signing offtakes for dysprosium and terbium years ahead.",
+      "Few separation plants outside China can handle heavy rare earths at scale.",
+      "Prices for material of verified origin carry a growing premium.",
+    ],
+    body: `Permanent magnets for electric motors and wind turbines need small amounts of dysprosium and terbium to keep working at high temperatures. Nearly all of that supply is separated in China, and magnet makers elsewhere are now paying to change that.
+
+Over the past quarter, several producers in Japan, Europe and North America announced long-term offtake agreements with early-stage projects. The terms are rarely public, but executives describe a premium for material whose origin can be verified from mine to magnet.
+
+The bottleneck is separation, not ore. A heavy rare earth deposit is only useful once the individual elements can be separated, and the solvent extraction circuits needed for that take years to build and tune.
+
+Three questions decide which projects matter:
+
+1. Does the project have a separation route that has run at pilot scale?
+2. Is there a buyer committed before construction starts?
+3. Can permits be secured on a timeline that fits the buyer's needs?
+
+Readers can follow the [International Energy Agency's critical minerals work](https://www.iea.org/topics/critical-minerals) for the demand side of the picture.`,
+    comments: [
+      {
+        key: "a",
+        name: "Ingrid Solberg",
+        email: "ingrid.solberg@example.com",
+        body: "Point 1 is the one most junior miners gloss over. A flowsheet on paper is not a separation route.",
+        minutesAfter: 60,
+      },
+      {
+        key: "b",
+        replyTo: "a",
+        name: "David Kim",
+        email: "david.kim@example.com",
+        body: "Agreed. I'd add reagent supply as a fourth question: some of those circuits depend on chemicals sourced from the same place as the ore.",
+        minutesAfter: 150,
+      },
+    ],
+  },
+  {
+    slug: "export-licence-rules-what-changes-for-rare-earth-buyers",
+    title: "Export Licence Rules: What Changes for Rare Earth Buyers",
+    byline: "Assay newsroom",
+    daysAgo: 6,
+    categories: ["china", "policy-regulation", "supply-chain"],
+    highlights: [
+      "Exporters of several rare earth products now need a licence for each shipment.",
+      "Buyers report longer lead times and more paperwork rather than outright refusals.",
+      "Inventory strategy, not price, is the first thing to revisit.",
+    ],
+    body: `New licensing requirements for rare earth exports have changed how buyers plan, even where shipments still arrive. Each consignment of the listed products needs its own licence, and approval times vary.
+
+The practical effects reported so far are modest but real:
+
+- lead times have lengthened by several weeks for some products;
+- buyers are asked for more end-use documentation; and
+- smaller traders find the process hardest to manage.
+
+## What buyers are doing
+
+1. Holding more inventory of the materials most exposed to delays.
+2. Qualifying second sources, even at higher cost.
+3. Building end-use documentation into contracts from the start.
+
+None of this is a ban. But a licence system gives the issuing authority a dial it can turn, and markets price that possibility. The official notices are published by [China's Ministry of Commerce](http://english.mofcom.gov.cn/).`,
+    comments: [
+      {
+        key: "a",
+        name: "Priya Raman",
+        email: "priya.raman@example.com",
+        body: "The *dial* framing is right. Uncertainty about approval times is itself a cost that shows up in working capital.",
+        minutesAfter: 30,
+      },
+    ],
+  },
+];
+
+export interface SeedSummary {
+  categoriesAdded: number;
+  articlesAdded: number;
+  commentsAdded: number;
+}
+
+export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary> {
+  const categories = await db
+    .insertInto("categories")
+    .values(SEED_CATEGORIES)
+    .onConflict((oc) => oc.column("slug").doNothing())
+    .returning("id")
+    .execute();
+
+  let articlesAdded = 0;
+  let commentsAdded = 0;
+  for (const article of SEED_ARTICLES) {
+    const exists = await db.selectFrom("articles").select("id").where("slug", "=", article.slug).executeTakeFirst();
+    if (exists) continue;
+    const publishedAt = new Date(now.getTime() - article.daysAgo * 86_400_000);
+    const { id } = await saveArticle(db, {
+      slug: article.slug,
+      title: article.title,
+      highlights: article.highlights,
+      bodyMarkdown: article.body,
+      byline: article.byline,
+      publishedAt,
+      categorySlugs: article.categories,
+    });
+    articlesAdded += 1;
+    const ids = new Map<string, number>();
+    for (const comment of article.comments) {
+      const row = await db
+        .insertInto("comments")
+        .values({
+          article_id: id,
+          parent_id: comment.replyTo ? (ids.get(comment.replyTo) ?? null) : null,
+          status: "approved",
+          author_name: comment.name,
+          author_email: comment.email,
+          author_url: comment.url ?? "",
+          body_markdown: comment.body,
+          body_html: renderCommentMarkdown(comment.body),
+          created_at: new Date(publishedAt.getTime() + comment.minutesAfter * 60_000),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      ids.set(comment.key, row.id);
+      commentsAdded += 1;
+    }
+  }
+  return { categoriesAdded: categories.length, articlesAdded, commentsAdded };
+}
