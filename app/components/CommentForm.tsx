@@ -1,6 +1,6 @@
 // The WordPress-style "Leave a Reply" form. Works as a plain HTML form without
 // JavaScript; with it, Remix submits it without a full reload.
-import { Form, Link, useLocation, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 
 export const HONEYPOT_FIELD = "assay_website_confirm";
@@ -34,9 +34,10 @@ function FieldError({ field, message }: { field: CommentFormField; message?: str
 
 export function CommentForm({ action, articlePath, replyTo, values = {}, errors = {}, formError }: CommentFormProps) {
   const navigation = useNavigation();
-  const location = useLocation();
   const summaryRef = useRef<HTMLDivElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const submitting = navigation.state === "submitting" && navigation.formAction === action;
+  const sent = useRef(false);
   const invalid = (Object.keys(errors) as CommentFormField[]).filter((field) => errors[field]);
   const hasProblem = invalid.length > 0 || Boolean(formError);
 
@@ -45,6 +46,15 @@ export function CommentForm({ action, articlePath, replyTo, values = {}, errors 
   useEffect(() => {
     if (hasProblem) summaryRef.current?.focus();
   }, [hasProblem, errors, formError]);
+
+  // Clear the fields once a comment went through (a rejected one keeps them).
+  useEffect(() => {
+    if (submitting) sent.current = true;
+    else if (navigation.state === "idle" && sent.current) {
+      sent.current = false;
+      if (!hasProblem) formRef.current?.reset();
+    }
+  }, [submitting, navigation.state, hasProblem]);
 
   const describedBy = (field: CommentFormField, extra?: string) =>
     [errors[field] ? `${field}-error` : null, extra].filter(Boolean).join(" ") || undefined;
@@ -61,8 +71,7 @@ export function CommentForm({ action, articlePath, replyTo, values = {}, errors 
           </small>
         ) : null}
       </h2>
-      {/* A new key after each navigation clears the fields once a comment is posted. */}
-      <Form method="post" action={action} noValidate className="comment-form" key={location.key}>
+      <Form method="post" action={action} noValidate className="comment-form" ref={formRef}>
         <p className="comment-notes">
           <span id="email-notes">Your email address will not be published.</span>{" "}
           <span className="required-field-message">
@@ -78,7 +87,14 @@ export function CommentForm({ action, articlePath, replyTo, values = {}, errors 
                 <ul>
                   {invalid.map((field) => (
                     <li key={field}>
-                      <a href={`#${field}`}>
+                      <a
+                        href={`#${field}`}
+                        onClick={(event) => {
+                          // Following the link scrolls; focusing the field lets the person type at once.
+                          event.preventDefault();
+                          document.getElementById(field)?.focus();
+                        }}
+                      >
                         {FIELD_LABELS[field]}: {errors[field]}
                       </a>
                     </li>

@@ -101,7 +101,11 @@ export async function listPublishedArticles(
   };
 }
 
+/** Slugs are lower-case words joined by hyphens (a check in the schema too). */
+export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 export async function getPublishedArticle(db: DB, slug: string): Promise<ArticleDetail | null> {
+  if (!SLUG_PATTERN.test(slug)) return null;
   const row = await publishedArticles(db)
     .select([
       "a.id",

@@ -15,6 +15,8 @@ export async function listCategories(db: DB): Promise<CategoryLink[]> {
 }
 
 export async function getCategoryBySlug(db: DB, slug: string): Promise<CategoryDetail | null> {
+  // Slugs are lower-case words joined by hyphens; anything else (a NUL byte, say) cannot match.
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) return null;
   const row = await db
     .selectFrom("categories")
     .select(["id", "slug", "name", "description"])
