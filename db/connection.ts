@@ -21,6 +21,11 @@ export function createDb(connectionString: string, options: PoolOptions = {}): D
     max: options.max ?? 10,
     application_name: options.applicationName ?? "assay",
   });
+  // An idle connection can drop (the server restarts, a failover, shutdown): the
+  // pool replaces it on the next query; without a listener it would crash the process.
+  pool.on("error", (error) => {
+    if ((error as { code?: string }).code !== "57P01") console.error(`[assay] idle database connection lost: ${error.message}`);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

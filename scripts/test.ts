@@ -2,7 +2,8 @@
 // PostgreSQL), then the end-to-end tests (Playwright, real Chromium, production
 // build). Stops with a clear message when a browser is missing; never skips.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 import { findChromium, NO_BROWSER_MESSAGE } from "../tests/support/browser";
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
@@ -12,9 +13,15 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 const only = process.argv[2]; // "unit" | "integration" | "e2e" | undefined (all)
+// Stale reports must not be counted as this run's.
+rmSync("test-results/vitest.json", { force: true });
+rmSync("test-results/playwright.json", { force: true });
 mkdirSync("test-results", { recursive: true });
 let failed = false;
 const tally = { passed: 0, failed: 0 };
+
+// The integration tests start the built server too (tests/integration/server-lifecycle.test.ts).
+if (only !== "unit") failed ||= run("npx", ["remix", "build"]) !== 0;
 
 if (only !== "e2e") {
   const projects = only ? ["--project", only] : [];
@@ -41,14 +48,13 @@ if (!only || only === "e2e") {
       process.exit(1);
     }
   }
-  failed ||= run("npx", ["remix", "build"]) !== 0;
   const code = run("npx", ["playwright", "test", "--config", "tests/playwright.config.ts", "--reporter=list,json"], {
     ...process.env,
-    PLAYWRIGHT_JSON_OUTPUT_NAME: "test-results/playwright.json",
+    PLAYWRIGHT_JSON_OUTPUT_NAME: path.resolve("test-results/playwright.json"),
   });
   failed ||= code !== 0;
   try {
-    const report = JSON.parse(readFileSync("test-results/playwright.json", "utf8"));
+    const report = JSON.parse(readFileSync(path.resolve("test-results/playwright.json"), "utf8"));
     tally.passed += report.stats?.expected ?? 0;
     tally.failed += (report.stats?.unexpected ?? 0) + (report.stats?.flaky ?? 0);
     if (code !== 0 && !report.stats?.unexpected) tally.failed += 1;
