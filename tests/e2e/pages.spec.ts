@@ -27,6 +27,16 @@ test("the article page with a reply form and with field errors has no serious ac
   expect(await seriousA11yViolations(page)).toEqual([]);
 });
 
+test("dark mode keeps the article page readable (axe colour contrast included)", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, colorScheme: "dark" });
+  const page = await context.newPage();
+  await page.goto(`/articles/${BAOGANG_SLUG}`);
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).not.toBe("rgb(253, 252, 249)");
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await context.close();
+});
+
 test("the pages are laid out for a 360 px phone without sideways scrolling", async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, viewport: { width: 360, height: 740 } });
   const page = await context.newPage();
