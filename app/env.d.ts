@@ -1,6 +1,7 @@
 /// <reference types="@remix-run/dev" />
 /// <reference types="@remix-run/node" />
 import type { DB } from "../db/connection";
+import type { ArticleViewCache } from "./lib/article-view-cache.server";
 
 declare module "@remix-run/node" {
   // What scripts/server.ts hands every loader and action.
@@ -8,5 +9,13 @@ declare module "@remix-run/node" {
     db: DB;
     /** The client's address (from the proxy when TRUST_PROXY is set). Only ever stored hashed. */
     clientIp: string;
+    /** Articles with a page of their thread, rendered once for every reader (none: always rendered). */
+    articleViews?: ArticleViewCache | null;
+    /**
+     * Server-rendered HTML for this document, by element id (see ServerHtml): a
+     * loader puts big parts here so the page carries them once, not again in the
+     * loader data. Null for data requests (?_data=), which carry them in the data.
+     */
+    fragments?: Map<string, string> | null;
   }
 }

@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import {
+  Form,
   Link,
   Links,
   Meta,
@@ -8,10 +9,12 @@ import {
   Scripts,
   ScrollRestoration,
   isRouteErrorResponse,
+  useLocation,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { getCurrentUser, sessionCookieUpdate } from "./lib/session.server";
 import { listCategories } from "./models/categories.server";
 
 export const links: LinksFunction = () => [
@@ -21,8 +24,45 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "Assay" }];
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  return json({ categories: await listCategories(context.db) });
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const [categories, user, cookie] = await Promise.all([
+    listCategories(context.db),
+    getCurrentUser(request, context),
+    // Sliding sessions: the cookie again when Lucia extended the session; a blank one when it is over.
+    sessionCookieUpdate(request, context),
+  ]);
+  return json(
+    { categories, user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null },
+    cookie ? { headers: { "Set-Cookie": cookie } } : undefined,
+  );
+}
+
+/** Log in / Sign up for a guest; the member's name (to /account) and Log out otherwise. */
+function AccountNav({ user }: { user: { id: number; displayName: string } | null }) {
+  const location = useLocation();
+  const here = `${location.pathname}${location.search}`;
+  const onAccountPage = ["/login", "/signup", "/forgot-password", "/reset-password", "/verify-email"].includes(location.pathname);
+  if (!user) {
+    return (
+      <p className="site-account">
+        <Link to={onAccountPage || here === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(here)}`}>Log in</Link>
+        <Link to="/signup">Sign up</Link>
+      </p>
+    );
+  }
+  return (
+    <p className="site-account">
+      <Link to="/account" aria-label={`Your account (${user.displayName})`}>
+        {user.displayName}
+      </Link>
+      <Form method="post" action="/logout">
+        <input type="hidden" name="redirectTo" value={location.pathname === "/account" ? "/" : here} />
+        <button type="submit" className="link-button">
+          Log out
+        </button>
+      </Form>
+    </p>
+  );
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -46,6 +86,7 @@ export function Layout({ children }: { children: ReactNode }) {
               Assay
             </Link>
             <p className="site-tagline">Rare earth news, and the investors who discuss it</p>
+            <AccountNav user={data?.user ?? null} />
             {data?.categories?.length ? (
               <nav aria-label="Categories" className="site-nav">
                 <ul>

@@ -7,6 +7,10 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export const COMMENT_STATUSES = ["pending", "approved", "spam", "trash"] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 
+/** Account roles, lowest first: each role may do what the ones before it may (see app/lib/roles.ts). */
+export const ROLES = ["member", "moderator", "editor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
 export interface CategoriesTable {
   id: Generated<number>;
   slug: string;
@@ -30,6 +34,8 @@ export interface ArticlesTable {
   published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** False once a moderator closed its comments (auto-close is computed from published_at). */
+  comments_open: Generated<boolean>;
 }
 
 export interface ArticleCategoriesTable {
@@ -56,6 +62,12 @@ export interface CommentsTable {
   user_agent: Generated<string>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The member who wrote it; null for a guest (or once the account was deleted). */
+  user_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Member reports: null (none), open (waits in Reported), dismissed (kept, no more reports), upheld. */
+  report_state: ColumnType<ReportState | null, ReportState | null | undefined, ReportState | null>;
+  /** The top-level comment a reply belongs to (null on a top-level comment). Set by a trigger. */
+  root_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SiteSecretsTable {
@@ -64,12 +76,157 @@ export interface SiteSecretsTable {
   created_at: Generated<Date>;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  /** Null only once the account is deleted. Never sent to a browser except to its owner. */
+  email: string | null;
+  display_name: string;
+  /** argon2id (PHC string); null only once the account is deleted. */
+  password_hash: string | null;
+  role: ColumnType<Role, Role | undefined, Role>;
+  email_verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: Timestamp;
+  deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** Lucia's sessions. `id` is the SHA-256 (hex) of the token in the cookie, never the token. */
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  created_at: Timestamp;
+  user_agent: Generated<string>;
+}
+
+export const TOKEN_PURPOSES = ["verify-email", "reset-password"] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+/** Single-use links sent by email; only the SHA-256 of the token is stored. */
+export interface UserTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  purpose: TokenPurpose;
+  token_hash: string;
+  /** The address the link was sent to (for an email change, the new address). */
+  email: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: Timestamp;
+}
+
+/** Mail kept in the database when SMTP_URL is not set; shown at /dev/outbox outside production. */
+export interface OutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  created_at: Timestamp;
+}
+
+/** Fixed-window counters of app/models/rate-limits.server.ts. */
+export interface RateLimitsTable {
+  bucket: string;
+  key: string;
+  count: number;
+  window_started_at: ColumnType<Date, Date | string, Date | string>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export const HOLD_MODES = ["all", "first-time", "none"] as const;
+export type HoldMode = (typeof HOLD_MODES)[number];
+
+/** One row (id = true): the rules moderators tune at /moderation/settings. */
+export interface ModerationSettingsTable {
+  id: Generated<boolean>;
+  hold_mode: ColumnType<HoldMode, HoldMode | undefined, HoldMode>;
+  max_links: ColumnType<number, number | undefined, number>;
+  held_words: ColumnType<string[], string[] | undefined, string[]>;
+  blocked_words: ColumnType<string[], string[] | undefined, string[]>;
+  auto_close_days: ColumnType<number | null, number | null | undefined, number | null>;
+  guests_allowed: ColumnType<boolean, boolean | undefined, boolean>;
+  guest_rate_limit: ColumnType<number, number | undefined, number>;
+  member_rate_limit: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
+  updated_by: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export const REPORT_STATES = ["open", "dismissed", "upheld"] as const;
+export type ReportState = (typeof REPORT_STATES)[number];
+
+export const REPORT_REASONS = ["spam", "abuse", "off-topic", "promotion", "other"] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+export interface CommentReportsTable {
+  id: Generated<number>;
+  comment_id: number;
+  reporter_id: number;
+  reason: ReportReason;
+  details: Generated<string>;
+  created_at: Timestamp;
+}
+
+export type RestrictionKind = "ban" | "suspension";
+
+/** A member's current ban or suspension (history is in moderation_log). */
+export interface MemberRestrictionsTable {
+  user_id: number;
+  kind: RestrictionKind;
+  /** Null for a ban; when a suspension ends. */
+  until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reason: string;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+export type GuestBlockKind = "email" | "ip";
+
+/** Guests blocked by email (lower case) or by IP hash. */
+export interface BlockedGuestsTable {
+  id: Generated<number>;
+  kind: GuestBlockKind;
+  value: string;
+  reason: string;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+/** Append-only (a trigger rejects UPDATE and DELETE): every moderation action. */
+export interface ModerationLogTable {
+  id: Generated<number>;
+  created_at: Timestamp;
+  /** Null when the system acted (a rule, the report threshold, a script). */
+  moderator_id: number | null;
+  moderator_name: string;
+  action: string;
+  comment_id: number | null;
+  article_id: number | null;
+  author_user_id: number | null;
+  author_name: string | null;
+  /** Shown only on moderator pages. */
+  author_email: string | null;
+  target_user_id: number | null;
+  status_before: string | null;
+  status_after: string | null;
+  reason: Generated<string>;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
 export interface Database {
   categories: CategoriesTable;
   articles: ArticlesTable;
   article_categories: ArticleCategoriesTable;
   comments: CommentsTable;
   site_secrets: SiteSecretsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  user_tokens: UserTokensTable;
+  outbox: OutboxTable;
+  rate_limits: RateLimitsTable;
+  moderation_settings: ModerationSettingsTable;
+  comment_reports: CommentReportsTable;
+  member_restrictions: MemberRestrictionsTable;
+  blocked_guests: BlockedGuestsTable;
+  moderation_log: ModerationLogTable;
 }
 
 export type Category = Selectable<CategoriesTable>;
@@ -78,3 +235,5 @@ export type NewArticle = Insertable<ArticlesTable>;
 export type Comment = Selectable<CommentsTable>;
 export type NewComment = Insertable<CommentsTable>;
 export type CommentUpdate = Updateable<CommentsTable>;
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;

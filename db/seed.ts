@@ -4,6 +4,8 @@
 import type { DB } from "./connection";
 import { saveArticle } from "../app/models/articles.server";
 import { renderCommentMarkdown } from "../app/lib/markdown.server";
+import { createUser } from "../app/models/users.server";
+import type { Role } from "./schema";
 
 export const SEED_CATEGORIES = [
   { slug: "china", name: "China", description: "Beijing's policy, state-owned producers and the domestic market." },
@@ -236,4 +238,33 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
     }
   }
   return { categoriesAdded: categories.length, articlesAdded, commentsAdded };
+}
+
+/**
+ * Demo accounts for trying Assay out, with passwords documented in the README.
+ * Never on a real site: see demoAccountsWanted.
+ */
+export const DEMO_ACCOUNTS: { email: string; displayName: string; password: string; role: Role }[] = [
+  { email: "moderator@example.com", displayName: "Demo Moderator", password: "demo-moderator-pass", role: "moderator" },
+  { email: "member@example.com", displayName: "Demo Member", password: "demo-member-pass", role: "member" },
+];
+
+/**
+ * Whether to add the demo accounts: where the demo content is seeded (the embedded
+ * database, or a server with ASSAY_SEED=1), unless NODE_ENV=production was asked
+ * for. ASSAY_DEMO_ACCOUNTS=1 or 0 decides outright.
+ */
+export function demoAccountsWanted(options: { seeding: boolean; requestedNodeEnv: string | undefined }, env = process.env): boolean {
+  if (env.ASSAY_DEMO_ACCOUNTS === "1" || env.ASSAY_DEMO_ACCOUNTS === "0") return env.ASSAY_DEMO_ACCOUNTS === "1";
+  return options.seeding && options.requestedNodeEnv !== "production";
+}
+
+/** Add the demo accounts that are missing (matched by email). Returns how many were added. */
+export async function seedDemoAccounts(db: DB): Promise<number> {
+  let added = 0;
+  for (const account of DEMO_ACCOUNTS) {
+    const result = await createUser(db, { ...account, emailVerified: true });
+    if (result.ok) added += 1;
+  }
+  return added;
 }

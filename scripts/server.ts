@@ -8,6 +8,11 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import type { DB } from "../db/connection";
 import { allowedOriginsFromEnv, isSameOriginRequest } from "../app/lib/origin.server";
+import { createPageCache, type PageCache } from "../app/lib/page-cache.server";
+import { createArticleViewCache, type ArticleViewCache } from "../app/lib/article-view-cache.server";
+import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
+import { QUERY_COUNT_HEADER, QueryCountPlugin, withQueryTally, type QueryTally } from "../app/lib/query-count.server";
+import { pageCacheMiddleware } from "./page-cache-http";
 
 export const BUILD_PATH = path.resolve("build/index.js");
 
@@ -15,11 +20,65 @@ export async function loadBuild(): Promise<ServerBuild> {
   return (await import(`${pathToFileURL(BUILD_PATH).href}?t=${Date.now()}`)) as ServerBuild;
 }
 
-export function createApp(options: { db: DB; build: ServerBuild; mode: string }) {
+export interface Caches {
+  /** Guests' whole pages (ASSAY_PAGE_CACHE=off: none). */
+  pageCache: PageCache | null;
+  /** Articles with their rendered thread pages, for every reader (ASSAY_VIEW_CACHE=off: none). */
+  articleViews: ArticleViewCache | null;
+  /** The LISTEN connection that keeps both right. */
+  listener: PageCacheListener;
+}
+
+/**
+ * The in-memory caches, kept right by PostgreSQL's NOTIFY. Sizes in MB:
+ * ASSAY_PAGE_CACHE_MB (64), ASSAY_VIEW_CACHE_MB (32); ASSAY_CACHE_TTL seconds (60)
+ * bounds how long anything lives without a notice. Null when both are off.
+ */
+export function startCaches(databaseUrl: string, env: NodeJS.ProcessEnv = process.env): Caches | null {
+  const ttlMs = Number(env.ASSAY_CACHE_TTL ?? 60) * 1000;
+  const pageCache = env.ASSAY_PAGE_CACHE === "off" ? null : createPageCache({ maxBytes: Number(env.ASSAY_PAGE_CACHE_MB ?? 64) * 2 ** 20, ttlMs });
+  const articleViews =
+    env.ASSAY_VIEW_CACHE === "off" ? null : createArticleViewCache({ maxBytes: Number(env.ASSAY_VIEW_CACHE_MB ?? 32) * 2 ** 20, ttlMs });
+  const caches = [pageCache, articleViews].filter((c) => c !== null);
+  if (caches.length === 0) return null;
+  return { pageCache, articleViews, listener: listenForPageInvalidations(databaseUrl, caches) };
+}
+
+export interface AppOptions {
+  db: DB;
+  build: ServerBuild;
+  mode: string;
+  /** Serve guests' pages from memory (see startCaches); none: every request renders. */
+  pageCache?: PageCache | null;
+  /** Share each article's rendered thread between readers (see startCaches). */
+  articleViews?: ArticleViewCache | null;
+  /** Count each request's SQL statements into the X-Assay-Queries header (ASSAY_QUERY_COUNT=1; the bench). */
+  countQueries?: boolean;
+}
+
+export function createApp(options: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
   // Behind a load balancer, TRUST_PROXY (e.g. "loopback" or "1") lets req.ip be the client's.
   if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  const cacheLayer = options.pageCache
+    ? pageCacheMiddleware(options.pageCache, { sharedMaxAgeSeconds: Number(process.env.ASSAY_CDN_MAX_AGE ?? 5) })
+    : null;
+  // First of all: a guest's page from memory costs no more than this.
+  if (cacheLayer) app.use(cacheLayer.serve);
+  const countQueries = options.countQueries ?? process.env.ASSAY_QUERY_COUNT === "1";
+  const db = countQueries ? options.db.withPlugin(new QueryCountPlugin()) : options.db;
+  if (countQueries) {
+    app.use((_req, res, next) => {
+      const tally: QueryTally = { count: 0 };
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: typeof res, ...args: unknown[]) {
+        if (!res.headersSent) res.setHeader(QUERY_COUNT_HEADER, String(tally.count));
+        return (writeHead as (...a: unknown[]) => typeof res).apply(this, args);
+      } as typeof res.writeHead;
+      withQueryTally(tally, () => next());
+    });
+  }
   app.use(compression());
   app.use((_req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
@@ -51,12 +110,19 @@ export function createApp(options: { db: DB; build: ServerBuild; mode: string })
       );
   });
 
+  if (cacheLayer) app.use(cacheLayer.capture);
   app.all(
     "*",
     createRequestHandler({
       build: options.build,
       mode: options.mode,
-      getLoadContext: (req) => ({ db: options.db, clientIp: req.ip ?? req.socket.remoteAddress ?? "" }),
+      getLoadContext: (req) => ({
+        db,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "",
+        articleViews: options.articleViews ?? null,
+        // A document (not ?_data=): big server-rendered parts go in the page once, not again in its data.
+        fragments: req.query._data === undefined ? new Map<string, string>() : null,
+      }),
     }),
   );
   return app;

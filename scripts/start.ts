@@ -4,15 +4,19 @@ import type { Server } from "node:http";
 import { broadcastDevReady } from "@remix-run/node";
 import { createDb, resolveDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
-import { seed } from "../db/seed";
-import { createApp, loadBuild } from "./server";
+import { demoAccountsWanted, seed, seedDemoAccounts } from "../db/seed";
+import { createApp, loadBuild, startCaches } from "./server";
 
+// Whether production was asked for, before NODE_ENV is settled below (the demo accounts depend on it).
+const requestedNodeEnv = process.env.NODE_ENV;
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
 process.env.NODE_ENV = mode;
 
 async function main() {
   const { url, embedded } = await resolveDatabase();
   const db = createDb(url, { max: Number(process.env.DB_POOL_SIZE ?? 10) });
+  // Pages and threads from memory, kept right by PostgreSQL's NOTIFY (not in development: the build changes).
+  const caches = mode === "production" ? startCaches(url) : null;
   let server: Server | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -20,6 +24,7 @@ async function main() {
     closing = true;
     console.log(`[assay] ${signal}: shutting down`);
     server?.close();
+    await caches?.listener.stop().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     process.exit(0);
@@ -36,9 +41,13 @@ async function main() {
     const summary = await seed(db);
     if (summary.articlesAdded) console.log(`[assay] seeded ${summary.articlesAdded} articles, ${summary.commentsAdded} comments`);
   }
+  if (demoAccountsWanted({ seeding: wantSeed, requestedNodeEnv })) {
+    const added = await seedDemoAccounts(db);
+    if (added) console.log(`[assay] added ${added} demo accounts (see README: "Accounts"); set ASSAY_DEMO_ACCOUNTS=0 to leave them out`);
+  }
 
   const build = await loadBuild();
-  const app = createApp({ db, build, mode });
+  const app = createApp({ db, build, mode, pageCache: caches?.pageCache, articleViews: caches?.articleViews });
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? "0.0.0.0";
   server = app.listen(port, host, () => {

@@ -14,7 +14,11 @@ export interface CommentFormProps {
   values?: Partial<Record<CommentFormField, string>>;
   errors?: Partial<Record<CommentFormField, string>>;
   formError?: string | null;
+  /** The logged-in member: their name replaces the Name, Email and Website fields. */
+  member?: { displayName: string; emailVerified: boolean } | null;
 }
+
+const LOGOUT_FORM_ID = "respond-logout";
 
 const FIELD_LABELS: Record<CommentFormField, string> = {
   comment: "Comment",
@@ -32,7 +36,15 @@ function FieldError({ field, message }: { field: CommentFormField; message?: str
   );
 }
 
-export function CommentForm({ action, articlePath, replyTo, values = {}, errors = {}, formError }: CommentFormProps) {
+export function CommentForm({
+  action,
+  articlePath,
+  replyTo,
+  values = {},
+  errors = {},
+  formError,
+  member = null,
+}: CommentFormProps) {
   const navigation = useNavigation();
   const summaryRef = useRef<HTMLDivElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -71,114 +83,147 @@ export function CommentForm({ action, articlePath, replyTo, values = {}, errors 
           </small>
         ) : null}
       </h2>
-      <Form method="post" action={action} noValidate className="comment-form" ref={formRef}>
-        <p className="comment-notes">
-          <span id="email-notes">Your email address will not be published.</span>{" "}
-          <span className="required-field-message">
-            Required fields are marked <span className="required">*</span>
-          </span>
+      {member && !member.emailVerified ? (
+        <p className="logged-in-as">
+          Logged in as <Link to="/account">{member.displayName}</Link>.{" "}
+          <button type="submit" form={LOGOUT_FORM_ID} className="link-button">
+            Log out?
+          </button>{" "}
+          Please confirm your email address before commenting: follow the link we sent you, or{" "}
+          <Link to="/account">ask for a new one</Link>.
         </p>
-        {hasProblem ? (
-          <div className="form-errors" role="alert" tabIndex={-1} ref={summaryRef}>
-            {formError ? <p>{formError}</p> : null}
-            {invalid.length ? (
-              <>
-                <p>Your comment was not posted. Please correct:</p>
-                <ul>
-                  {invalid.map((field) => (
-                    <li key={field}>
-                      <a
-                        href={`#${field}`}
-                        onClick={(event) => {
-                          // Following the link scrolls; focusing the field lets the person type at once.
-                          event.preventDefault();
-                          document.getElementById(field)?.focus();
-                        }}
-                      >
-                        {FIELD_LABELS[field]}: {errors[field]}
-                      </a>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : null}
+      ) : (
+        <Form method="post" action={action} noValidate className="comment-form" ref={formRef}>
+          {member ? (
+            <p className="logged-in-as">
+              Logged in as <Link to="/account">{member.displayName}</Link>.{" "}
+              <button type="submit" form={LOGOUT_FORM_ID} className="link-button">
+                Log out?
+              </button>{" "}
+              <span className="required-field-message">
+                Required fields are marked <span className="required">*</span>
+              </span>
+            </p>
+          ) : (
+            <p className="comment-notes">
+              <span id="email-notes">Your email address will not be published.</span>{" "}
+              <span className="required-field-message">
+                Required fields are marked <span className="required">*</span>
+              </span>
+            </p>
+          )}
+          {hasProblem ? (
+            <div className="form-errors" role="alert" tabIndex={-1} ref={summaryRef}>
+              {formError ? <p>{formError}</p> : null}
+              {invalid.length ? (
+                <>
+                  <p>Your comment was not posted. Please correct:</p>
+                  <ul>
+                    {invalid.map((field) => (
+                      <li key={field}>
+                        <a
+                          href={`#${field}`}
+                          onClick={(event) => {
+                            // Following the link scrolls; focusing the field lets the person type at once.
+                            event.preventDefault();
+                            document.getElementById(field)?.focus();
+                          }}
+                        >
+                          {FIELD_LABELS[field]}: {errors[field]}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
+            </div>
+          ) : null}
+          <p className="comment-form-comment">
+            <label htmlFor="comment">
+              Comment <span className="required">*</span>
+            </label>
+            <textarea
+              id="comment"
+              name="comment"
+              rows={8}
+              required
+              aria-invalid={errors.comment ? true : undefined}
+              aria-describedby={describedBy("comment", "comment-hint")}
+              defaultValue={values.comment ?? ""}
+            />
+            <span id="comment-hint" className="field-hint">
+              Markdown works: **bold**, *italic*, [links](https://example.com), lists and quotes.
+            </span>
+            <FieldError field="comment" message={errors.comment} />
+          </p>
+          {member ? null : (
+            <>
+              <p className="comment-form-author">
+                <label htmlFor="author">
+                  Name <span className="required">*</span>
+                </label>
+                <input
+                  id="author"
+                  name="author"
+                  type="text"
+                  autoComplete="name"
+                  required
+                  aria-invalid={errors.author ? true : undefined}
+                  aria-describedby={describedBy("author")}
+                  defaultValue={values.author ?? ""}
+                />
+                <FieldError field="author" message={errors.author} />
+              </p>
+              <p className="comment-form-email">
+                <label htmlFor="email">
+                  Email <span className="required">*</span>
+                </label>
+                <input
+                  id="email"
+                  name="email"
+                  type="email"
+                  autoComplete="email"
+                  required
+                  aria-invalid={errors.email ? true : undefined}
+                  aria-describedby={describedBy("email", "email-notes")}
+                  defaultValue={values.email ?? ""}
+                />
+                <FieldError field="email" message={errors.email} />
+              </p>
+              <p className="comment-form-url">
+                <label htmlFor="url">Website</label>
+                <input
+                  id="url"
+                  name="url"
+                  type="url"
+                  autoComplete="url"
+                  aria-invalid={errors.url ? true : undefined}
+                  aria-describedby={describedBy("url")}
+                  defaultValue={values.url ?? ""}
+                />
+                <FieldError field="url" message={errors.url} />
+              </p>
+            </>
+          )}
+          {/* Honeypot: hidden from people and assistive technology; bots fill it in. */}
+          <div className="hp-field" aria-hidden="true">
+            <label htmlFor={HONEYPOT_FIELD}>Leave this field empty</label>
+            <input id={HONEYPOT_FIELD} name={HONEYPOT_FIELD} type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
           </div>
-        ) : null}
-        <p className="comment-form-comment">
-          <label htmlFor="comment">
-            Comment <span className="required">*</span>
-          </label>
-          <textarea
-            id="comment"
-            name="comment"
-            rows={8}
-            required
-            aria-invalid={errors.comment ? true : undefined}
-            aria-describedby={describedBy("comment", "comment-hint")}
-            defaultValue={values.comment ?? ""}
-          />
-          <span id="comment-hint" className="field-hint">
-            Markdown works: **bold**, *italic*, [links](https://example.com), lists and quotes.
-          </span>
-          <FieldError field="comment" message={errors.comment} />
-        </p>
-        <p className="comment-form-author">
-          <label htmlFor="author">
-            Name <span className="required">*</span>
-          </label>
-          <input
-            id="author"
-            name="author"
-            type="text"
-            autoComplete="name"
-            required
-            aria-invalid={errors.author ? true : undefined}
-            aria-describedby={describedBy("author")}
-            defaultValue={values.author ?? ""}
-          />
-          <FieldError field="author" message={errors.author} />
-        </p>
-        <p className="comment-form-email">
-          <label htmlFor="email">
-            Email <span className="required">*</span>
-          </label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            aria-invalid={errors.email ? true : undefined}
-            aria-describedby={describedBy("email", "email-notes")}
-            defaultValue={values.email ?? ""}
-          />
-          <FieldError field="email" message={errors.email} />
-        </p>
-        <p className="comment-form-url">
-          <label htmlFor="url">Website</label>
-          <input
-            id="url"
-            name="url"
-            type="url"
-            autoComplete="url"
-            aria-invalid={errors.url ? true : undefined}
-            aria-describedby={describedBy("url")}
-            defaultValue={values.url ?? ""}
-          />
-          <FieldError field="url" message={errors.url} />
-        </p>
-        {/* Honeypot: hidden from people and assistive technology; bots fill it in. */}
-        <div className="hp-field" aria-hidden="true">
-          <label htmlFor={HONEYPOT_FIELD}>Leave this field empty</label>
-          <input id={HONEYPOT_FIELD} name={HONEYPOT_FIELD} type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
-        </div>
-        <input type="hidden" name="comment_parent" value={replyTo ? String(replyTo.id) : "0"} />
-        <p className="form-submit">
-          <button type="submit" className="button" aria-busy={submitting || undefined}>
-            {submitting ? "Posting…" : "Post Comment"}
-          </button>
-        </p>
-      </Form>
+          <input type="hidden" name="comment_parent" value={replyTo ? String(replyTo.id) : "0"} />
+          <p className="form-submit">
+            <button type="submit" className="button" aria-busy={submitting || undefined}>
+              {submitting ? "Posting…" : "Post Comment"}
+            </button>
+          </p>
+        </Form>
+      )}
+      {member ? (
+        // "Log out?" above submits this form (a POST: logging out changes state).
+        <Form id={LOGOUT_FORM_ID} method="post" action="/logout" aria-hidden="true" hidden>
+          <input type="hidden" name="redirectTo" value={`${articlePath}#respond`} />
+        </Form>
+      ) : null}
     </section>
   );
 }

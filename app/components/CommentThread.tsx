@@ -1,4 +1,7 @@
-import { Link } from "@remix-run/react";
+// The thread as HTML. Rendered on the server only, to a string
+// (app/lib/article-view.server.tsx), cached, and put in the page as is: so it uses
+// plain links, not Remix's <Link> (the page turns same-site clicks on them into
+// client-side navigations; see ServerHtml).
 import { DateTime } from "./DateTime";
 
 export interface ThreadNodeView {
@@ -8,12 +11,23 @@ export interface ThreadNodeView {
   bodyHtml: string;
   createdAt: string;
   status: "approved" | "pending";
+  /** A member's comment links to their profile. */
+  userId?: number | null;
   depth: number;
   inReplyTo: { id: number; authorName: string } | null;
   replies: ThreadNodeView[];
+  /** On a top-level comment: its conversation goes on beyond the replies shown. */
+  moreReplies?: boolean;
 }
 
-function Author({ name, url }: { name: string; url: string }) {
+function Author({ name, url, userId }: { name: string; url: string; userId?: number | null }) {
+  if (userId) {
+    return (
+      <a className="comment__author" href={`/users/${userId}`}>
+        {name}
+      </a>
+    );
+  }
   if (!url) return <span className="comment__author">{name}</span>;
   return (
     <a className="comment__author" href={url} rel="nofollow ugc noopener">
@@ -28,7 +42,7 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
     <li id={`comment-${node.id}`} className={`comment comment--depth-${node.depth}${held ? " comment--held" : ""}`}>
       <article className="comment__body" aria-label={`Comment by ${node.authorName}`}>
         <header className="comment__meta">
-          <Author name={node.authorName} url={node.authorUrl} />
+          <Author name={node.authorName} url={node.authorUrl} userId={node.userId} />
           {node.inReplyTo ? (
             <span className="comment__in-reply-to">
               {" "}
@@ -43,14 +57,17 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
         <div className="comment__content" dangerouslySetInnerHTML={{ __html: node.bodyHtml }} />
         {held ? null : (
           <p className="comment__actions">
-            <Link
-              to={`${articlePath}?replytocom=${node.id}#respond`}
-              preventScrollReset={false}
+            <a
+              href={`${articlePath}?replytocom=${node.id}#respond`}
               aria-label={`Reply to ${node.authorName}`}
               rel="nofollow"
             >
               Reply
-            </Link>
+            </a>{" "}
+            {/* Members report a comment to the moderators; a guest is asked to log in first. */}
+            <a className="comment__report" href={`/comments/${node.id}/report`} aria-label={`Report the comment by ${node.authorName}`} rel="nofollow">
+              Report
+            </a>
           </p>
         )}
       </article>
@@ -60,6 +77,11 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
             <CommentItem key={reply.id} node={reply} articlePath={articlePath} />
           ))}
         </ol>
+      ) : null}
+      {node.moreReplies ? (
+        <p className="comment__more">
+          <a href={`${articlePath}?thread=${node.id}#comment-${node.id}`}>More replies to {node.authorName}</a>
+        </p>
       ) : null}
     </li>
   );

@@ -3,7 +3,7 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { renderCommentMarkdown } from "../lib/markdown.server";
-import { moderateNewComment } from "./moderation.server";
+import { isRefusal, moderateNewComment, type CommentRefusalCode } from "./moderation.server";
 
 export const MAX_THREAD_DEPTH = 5;
 export const DUPLICATE_WINDOW_MINUTES = 10;
@@ -18,6 +18,8 @@ export interface PublicComment {
   createdAt: string;
   /** "pending" only for the poster's own held comments. */
   status: "approved" | "pending";
+  /** The member who wrote it (their profile is /users/:id); null or absent for a guest. */
+  userId?: number | null;
 }
 
 export interface ThreadNode extends PublicComment {
@@ -69,7 +71,7 @@ export async function getThreadComments(
   const held = (options.heldCommentIds ?? []).filter((id) => Number.isInteger(id)).slice(0, 50);
   const rows = await db
     .selectFrom("comments")
-    .select(["id", "parent_id", "author_name", "author_url", "body_html", "created_at", "status"])
+    .select(["id", "parent_id", "author_name", "author_url", "body_html", "created_at", "status", "user_id"])
     .where("article_id", "=", articleId)
     .where((eb) =>
       held.length
@@ -87,6 +89,7 @@ export async function getThreadComments(
     bodyHtml: row.body_html,
     createdAt: row.created_at.toISOString(),
     status: row.status === "approved" ? "approved" : "pending",
+    userId: row.user_id,
   }));
 }
 
@@ -115,13 +118,17 @@ export interface NewCommentInput {
   body: string;
   ipHash: string;
   userAgent: string;
+  /** The member posting (name and email are then theirs); null or absent for a guest. */
+  userId?: number | null;
 }
 
 export type PostCommentResult =
   | { ok: true; commentId: number; status: "approved" | "pending"; heldReason: string | null }
   | { ok: false; error: "duplicate"; commentId: number }
   | { ok: false; error: "parent-not-found" }
-  | { ok: false; error: "article-not-found" };
+  | { ok: false; error: "article-not-found" }
+  /** A moderation rule refused it (comments closed, members only, a blocked author, too fast). */
+  | { ok: false; error: CommentRefusalCode; message: string; retryAfterSeconds: number | null };
 
 export async function postComment(db: DB, input: NewCommentInput): Promise<PostCommentResult> {
   const email = input.authorEmail.trim();
@@ -160,7 +167,18 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
       .executeTakeFirst();
     if (duplicate) return { ok: false, error: "duplicate", commentId: duplicate.id } as const;
 
-    const decision = await moderateNewComment(trx, { articleId: input.articleId, authorEmail: email, bodyMarkdown: body });
+    const decision = await moderateNewComment(trx, {
+      articleId: input.articleId,
+      authorEmail: email,
+      bodyMarkdown: body,
+      userId: input.userId ?? null,
+      authorName: input.authorName.trim(),
+      authorUrl: input.authorUrl.trim(),
+      ipHash: input.ipHash,
+    });
+    if (isRefusal(decision)) {
+      return { ok: false, error: decision.refused, message: decision.message, retryAfterSeconds: decision.retryAfterSeconds } as const;
+    }
     const inserted = await trx
       .insertInto("comments")
       .values({
@@ -175,6 +193,7 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
         body_html: renderCommentMarkdown(body),
         ip_hash: input.ipHash,
         user_agent: input.userAgent.slice(0, 500),
+        user_id: input.userId ?? null,
       })
       .returning(["id", "status"])
       .executeTakeFirstOrThrow();

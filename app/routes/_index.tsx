@@ -1,18 +1,22 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ArticleList } from "~/components/ArticleList";
 import { listPublishedArticles } from "~/models/articles.server";
+import { listCacheTag, passCacheTag } from "~/lib/cache-tags";
 
 export const meta: MetaFunction = () => [
   { title: "Assay: rare earth news and investor discussion" },
   { name: "description", content: "The latest rare earth industry news, with moderated discussion among investors." },
 ];
 
+// Guests' copies may be cached; any change to an article drops every list.
+export const headers: HeadersFunction = passCacheTag;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const cursor = new URL(request.url).searchParams.get("before");
   const page = await listPublishedArticles(context.db, { cursor });
-  return json(page);
+  return json(page, { headers: listCacheTag() });
 }
 
 export default function Home() {

@@ -1,17 +1,24 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CategoryLinks } from "~/components/CategoryLinks";
 import { CommentForm, HONEYPOT_FIELD } from "~/components/CommentForm";
-import { CommentThread } from "~/components/CommentThread";
+import { ServerHtml } from "~/components/ServerHtml";
+import { ThreadPager } from "~/components/ThreadPager";
 import { DateTime } from "~/components/DateTime";
 import { ShareLinks } from "~/components/ShareLinks";
 import { getPublishedArticle } from "~/models/articles.server";
-import { buildThread, getReplyTarget, getThreadComments, postComment } from "~/models/comments.server";
+import { getReplyTarget, postComment } from "~/models/comments.server";
+import { CLOSED_MESSAGE } from "~/lib/moderation-text";
+import { loadArticleView } from "~/lib/article-view.server";
+import { articleCacheTag, passCacheTag } from "~/lib/cache-tags";
 import { readHeldCommentIds, rememberHeldComment } from "~/lib/held-comments.server";
 import { hashIp } from "~/lib/secrets.server";
+import { getCurrentUser } from "~/lib/session.server";
+import { UNVERIFIED_COMMENT_MESSAGE } from "~/lib/account-messages";
+import { getUserEmail } from "~/models/users.server";
 import { publicUrl } from "~/lib/urls.server";
-import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation";
+import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Article not found: Assay" }];
@@ -31,24 +38,46 @@ const PARENT_MESSAGE =
 
 function replyToParam(url: URL): number | null {
   const value = Number(url.searchParams.get("replytocom"));
-  return Number.isInteger(value) && value > 0 ? value : null;
+  return Number.isSafeInteger(value) && value > 0 ? value : null;
 }
+
+const THREAD_ELEMENT_ID = "comment-thread";
+
+// Guests' copies of this page may be cached (scripts/page-cache-http.ts): the
+// loader names the article, and any change to it or its comments drops them.
+export const headers: HeadersFunction = passCacheTag;
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { db } = context;
-  const article = await getPublishedArticle(db, params.slug ?? "");
-  if (!article) throw new Response("Article not found", { status: 404 });
   const url = new URL(request.url);
-  const heldCommentIds = await readHeldCommentIds(db, request);
-  const comments = await getThreadComments(db, article.id, { heldCommentIds });
+  const [heldCommentIds, user] = await Promise.all([readHeldCommentIds(db, request), getCurrentUser(request, context)]);
+  // The article and one page of its thread (keyset, a fixed number of queries), or one
+  // conversation alone, rendered once and shared by every reader until it changes.
+  const view = await loadArticleView(db, context.articleViews, {
+    slug: params.slug ?? "",
+    url,
+    heldCommentIds,
+    viewer: user ? user.role : "guest",
+  });
+  if (!view) throw new Response("Article not found", { status: 404 });
+  const { article } = view;
+  context.fragments?.set(THREAD_ELEMENT_ID, view.threadHtml);
   const replyToId = replyToParam(url);
   const replyTo = replyToId ? await getReplyTarget(db, article.id, replyToId) : null;
-  return json({
-    article,
-    thread: buildThread(comments),
-    replyTo,
-    shareUrl: publicUrl(request, `/articles/${article.slug}`),
-  });
+  const { commenting } = view;
+  return json(
+    {
+      member: user ? { displayName: user.displayName, emailVerified: user.emailVerified } : null,
+      commenting,
+      article,
+      // In a document the thread goes in the page only (see ServerHtml); in data, here.
+      threadHtml: context.fragments ? null : view.threadHtml,
+      pagination: view.pagination,
+      replyTo,
+      shareUrl: publicUrl(request, `/articles/${article.slug}`),
+    },
+    { headers: articleCacheTag(article.id) },
+  );
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -63,7 +92,12 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect(`${articlePath}#comments`);
 
   const values = formValues(form, COMMENT_FIELDS);
-  const parsed = parseForm(guestCommentSchema, values);
+  const user = await getCurrentUser(request, context);
+  if (user && !user.emailVerified) return json({ errors: {}, values, formError: UNVERIFIED_COMMENT_MESSAGE }, { status: 403 });
+  const memberEmail = user ? await getUserEmail(db, user.id) : null;
+  // A member signs with their account: the name and email come from it, not from the form.
+  const submitted = user && memberEmail ? { ...values, author: user.displayName, email: memberEmail, url: "" } : values;
+  const parsed = parseForm(guestCommentSchema, submitted);
   if (!parsed.ok) return json({ errors: parsed.errors, values, formError: null }, { status: 400 });
 
   const parentText = String(form.get("comment_parent") ?? "0");
@@ -80,6 +114,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     body: parsed.data.comment,
     ipHash: await hashIp(db, context.clientIp),
     userAgent: request.headers.get("User-Agent") ?? "",
+    userId: user && memberEmail ? user.id : null,
   });
   if (!result.ok) {
     switch (result.error) {
@@ -89,6 +124,12 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
         return json({ errors: {}, values, formError: PARENT_MESSAGE }, { status: 400 });
       case "article-not-found":
         throw new Response("Article not found", { status: 404 });
+      default: {
+        // A moderation rule refused it: say why beside the form, keep what was typed.
+        const rateLimited = result.error === "rate-limited";
+        const headers = rateLimited && result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
+        return json({ errors: {}, values, formError: result.message }, { status: rateLimited ? 429 : 403, headers });
+      }
     }
   }
   const headers = new Headers();
@@ -104,7 +145,7 @@ function commentsHeading(count: number, title: string) {
 }
 
 export default function ArticleRoute() {
-  const { article, thread, replyTo, shareUrl } = useLoaderData<typeof loader>();
+  const { article, threadHtml, pagination, replyTo, shareUrl, member, commenting } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const articlePath = `/articles/${article.slug}`;
   const formAction = replyTo ? `${articlePath}?replytocom=${replyTo.id}` : articlePath;
@@ -136,15 +177,32 @@ export default function ArticleRoute() {
         <h2 id="comments-heading" className="comments__heading">
           {commentsHeading(article.approvedCommentCount, article.title)}
         </h2>
-        {thread.length ? <CommentThread thread={thread} articlePath={articlePath} /> : null}
-        <CommentForm
-          action={formAction}
-          articlePath={articlePath}
-          replyTo={replyTo}
-          values={actionData?.values}
-          errors={actionData?.errors}
-          formError={actionData?.formError}
-        />
+        {pagination.conversationId !== null ? (
+          <p className="comments__context">One conversation, on its own.</p>
+        ) : null}
+        <ServerHtml id={THREAD_ELEMENT_ID} html={threadHtml} />
+        <ThreadPager articlePath={articlePath} pagination={pagination} />
+        {/* The moderation rules decide on every post; this only spares a form that would be refused. */}
+        {!commenting.open ? (
+          <p id="respond" className="comments__closed">
+            {CLOSED_MESSAGE}
+          </p>
+        ) : commenting.membersOnly && !member ? (
+          <p id="respond" className="comments__members-only">
+            Only members can comment here. <Link to={`/login?redirectTo=${encodeURIComponent(articlePath)}`}>Log in</Link> or{" "}
+            <Link to="/signup">sign up</Link> to join the discussion.
+          </p>
+        ) : (
+          <CommentForm
+            action={formAction}
+            articlePath={articlePath}
+            replyTo={replyTo}
+            values={actionData?.values}
+            errors={actionData?.errors}
+            formError={actionData?.formError}
+            member={member}
+          />
+        )}
       </section>
     </article>
   );

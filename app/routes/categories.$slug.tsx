@@ -1,20 +1,27 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ArticleList } from "~/components/ArticleList";
 import { listPublishedArticles } from "~/models/articles.server";
 import { getCategoryBySlug } from "~/models/categories.server";
+import { listCacheTag, passCacheTag } from "~/lib/cache-tags";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.category.name}: Assay` : "Category not found: Assay" },
 ];
+
+// Guests' copies may be cached; any change to an article drops every list.
+export const headers: HeadersFunction = passCacheTag;
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const category = await getCategoryBySlug(context.db, params.slug ?? "");
   if (!category) throw new Response("Category not found", { status: 404 });
   const cursor = new URL(request.url).searchParams.get("before");
   const page = await listPublishedArticles(context.db, { cursor, categoryId: category.id });
-  return json({ category: { slug: category.slug, name: category.name, description: category.description }, ...page });
+  return json(
+    { category: { slug: category.slug, name: category.name, description: category.description }, ...page },
+    { headers: listCacheTag() },
+  );
 }
 
 export default function CategoryPage() {

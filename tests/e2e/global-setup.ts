@@ -47,7 +47,9 @@ export default async function globalSetup() {
   let log = "";
   const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ASSAY_SEED: "0" },
+    // Every test posts from 127.0.0.1: the comment rate limit (5 per IP per 10 minutes) is off here
+    // and covered by tests/integration/moderation-rules.test.ts instead.
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ASSAY_SEED: "0", ASSAY_RATE_LIMITS: "off", ASSAY_DEV_OUTBOX: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk) => (log += chunk));

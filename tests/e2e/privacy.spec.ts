@@ -6,7 +6,7 @@ import type { APIRequestContext } from "@playwright/test";
 import { BAOGANG_SLUG, expect, sameOrigin, test, uniqueText } from "./fixtures";
 
 /** Pages not linked from the home page that a reader may still open. */
-const EXTRA_PAGES = [`/articles/${BAOGANG_SLUG}?replytocom=1`, "/no-such-page"];
+const EXTRA_PAGES = [`/articles/${BAOGANG_SLUG}?replytocom=1`, "/no-such-page", "/moderation", "/moderation/log", "/moderation?tab=spam"];
 
 async function allEmails(db: import("../../db/connection").DB): Promise<string[]> {
   const { sql } = await import("kysely");

@@ -36,7 +36,8 @@ export function commentInput(articleId: number, overrides: Partial<NewCommentInp
     authorEmail: `reader${n}@example.com`,
     authorUrl: "",
     body: `Comment number ${n}.`,
-    ipHash: "test-ip",
+    // One IP per comment, so the comment rate limit (5 per IP) only bites where a test means it to.
+    ipHash: `test-ip-${n}`,
     userAgent: "vitest",
     ...overrides,
   };

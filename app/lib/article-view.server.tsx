@@ -1,0 +1,76 @@
+// What every reader of an article URL sees alike: the article, and one page of
+// its thread rendered to HTML. Built with a fixed number of queries (see
+// app/models/threads.server.ts), then kept in memory for the next reader, guest
+// or member, until PostgreSQL's NOTIFY says the article or its comments changed
+// (the same channel as the guest page cache). A reader with held comments of
+// their own gets a thread built for them alone, never stored.
+import { renderToStaticMarkup } from "react-dom/server";
+import type { DB } from "../../db/connection";
+import { CommentThread } from "../components/CommentThread";
+import type { ThreadPagination } from "../components/ThreadPager";
+import { getPublishedArticle, type ArticleDetail } from "../models/articles.server";
+import { getCommentingRules, type CommentingRules } from "../models/commenting.server";
+import { getConversationPage, getThreadPage, parseThreadCursor, formatThreadCursor } from "../models/threads.server";
+import type { ArticleViewCache } from "./article-view-cache.server";
+import { articleTag } from "./page-cache.server";
+
+export interface ArticleView {
+  article: ArticleDetail;
+  /** The page of the thread, as HTML ("" when there is nothing to show). */
+  threadHtml: string;
+  pagination: ThreadPagination;
+  /** Whether the article takes comments (and from whom). Closing by age shows within the cache's TTL. */
+  commenting: CommentingRules;
+}
+
+export type { ArticleViewCache };
+
+function positiveInt(text: string | null): number | null {
+  const value = Number(text);
+  return Number.isSafeInteger(value) && value > 0 ? value : null;
+}
+
+export interface ArticleViewRequest {
+  slug: string;
+  url: URL;
+  /** The viewer's own held comments (from their cookie): makes the view personal. */
+  heldCommentIds: number[];
+  /** "guest", or the member's role: views are kept per kind of viewer. */
+  viewer: string;
+}
+
+export async function loadArticleView(
+  db: DB,
+  cache: ArticleViewCache | null | undefined,
+  input: ArticleViewRequest,
+): Promise<ArticleView | null> {
+  const after = parseThreadCursor(input.url.searchParams.get("after"));
+  const conversationId = positiveInt(input.url.searchParams.get("thread"));
+  const shared = cache && input.heldCommentIds.length === 0 ? cache : null;
+  const key = `${input.slug}|${conversationId ?? ""}|${after ? formatThreadCursor(after) : ""}|${input.viewer}`;
+  const hit = shared?.get(key);
+  if (hit) return hit;
+  const ticket = shared?.begin() ?? 0;
+
+  const article = await getPublishedArticle(db, input.slug);
+  if (!article) return null;
+  const options = { after, heldCommentIds: input.heldCommentIds };
+  const [conversation, commenting] = await Promise.all([
+    conversationId ? getConversationPage(db, article.id, conversationId, options) : null,
+    getCommentingRules(db, article.id),
+  ]);
+  const page = conversation ?? (await getThreadPage(db, article.id, { ...options, after: conversationId ? null : after }));
+  const articlePath = `/articles/${article.slug}`;
+  const view: ArticleView = {
+    article,
+    threadHtml: page.thread.length ? renderToStaticMarkup(<CommentThread thread={page.thread} articlePath={articlePath} />) : "",
+    pagination: {
+      nextCursor: page.nextCursor,
+      continued: Boolean(after) && !conversationId,
+      conversationId: conversation ? conversation.rootId : null,
+    },
+    commenting,
+  };
+  shared?.store(ticket, key, view, [articleTag(article.id)]);
+  return view;
+}

@@ -1,0 +1,144 @@
+// Who is asking: the session cookie, checked through Lucia, and the guards every
+// loader and action starts with.
+//
+//   const user = await requireUser(request, context);             // a guest goes to /login?redirectTo=…
+//   const mod = await requireRole(request, context, "moderator"); // a lower role gets 403
+//   await requireAnonymous(request, context);                     // a member is sent home
+import type { AppLoadContext } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Cookie, type Session } from "lucia";
+import type { DB } from "../../db/connection";
+import type { Role } from "../../db/schema";
+import { getLucia, SESSION_COOKIE_NAME } from "./lucia.server";
+import { hasRole } from "./roles";
+import { loginPath, returnPath } from "./safe-redirect";
+
+export { SESSION_COOKIE_NAME };
+export type { Role };
+
+export interface CurrentUser {
+  id: number;
+  displayName: string;
+  role: Role;
+  emailVerified: boolean;
+}
+
+type Context = Pick<AppLoadContext, "db">;
+
+interface SessionState {
+  user: CurrentUser | null;
+  session: Session | null;
+  /** The token from the cookie, when there was one (valid or not). */
+  token: string | null;
+}
+
+// One check per request: a page's loaders run in parallel with the same Request.
+const checked = new WeakMap<Request, Promise<SessionState>>();
+
+export function readSessionToken(db: DB, request: Request): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header?.includes(`${SESSION_COOKIE_NAME}=`)) return null;
+  const token = getLucia(db).readSessionCookie(header);
+  return token && /^[a-z0-9]{16,128}$/.test(token) ? token : null;
+}
+
+async function checkSession(db: DB, request: Request): Promise<SessionState> {
+  const token = readSessionToken(db, request);
+  if (!token) return { user: null, session: null, token: null };
+  const { user, session } = await getLucia(db).validateSession(token);
+  if (!user || !session) return { user: null, session: null, token };
+  return {
+    user: { id: user.id, displayName: user.displayName, role: user.role, emailVerified: user.emailVerified },
+    session,
+    token,
+  };
+}
+
+function sessionState(db: DB, request: Request): Promise<SessionState> {
+  let state = checked.get(request);
+  if (!state) {
+    state = checkSession(db, request);
+    checked.set(request, state);
+  }
+  return state;
+}
+
+/** The session behind a request, if it is valid. */
+export async function getCurrentSession(
+  request: Request,
+  context: Context,
+): Promise<{ user: CurrentUser; session: Session } | null> {
+  const { user, session } = await sessionState(context.db, request);
+  return user && session ? { user, session } : null;
+}
+
+export async function getCurrentUser(request: Request, context: Context): Promise<CurrentUser | null> {
+  return (await sessionState(context.db, request)).user;
+}
+
+/** The signed-in user, or a redirect to /login that comes back here afterwards. */
+export async function requireUser(request: Request, context: Context): Promise<CurrentUser> {
+  const user = await getCurrentUser(request, context);
+  if (!user) throw redirect(loginPath(returnPath(request)), { status: 303 });
+  return user;
+}
+
+/** A user with at least `role` (member < moderator < editor < admin); a lower role gets 403. */
+export async function requireRole(request: Request, context: Context, role: Role): Promise<CurrentUser> {
+  const user = await requireUser(request, context);
+  if (!hasRole(user.role, role)) {
+    throw new Response("You do not have permission to open this page.", { status: 403, statusText: "Forbidden" });
+  }
+  return user;
+}
+
+/** For /login, /signup and the like: a signed-in user is sent home instead. */
+export async function requireAnonymous(request: Request, context: Context, to = "/"): Promise<void> {
+  if (await getCurrentUser(request, context)) throw redirect(to, { status: 303 });
+}
+
+// --- cookies -----------------------------------------------------------------
+
+/** Secure whenever the site is served over https (behind a proxy too, with TRUST_PROXY). */
+function serialize(request: Request, cookie: Cookie): string {
+  const secure = new URL(request.url).protocol === "https:";
+  return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure }).serialize();
+}
+
+/**
+ * Start a session for a user who just proved who they are: always a new session
+ * id, and the one this browser had before (if any) ends. Returns the Set-Cookie value.
+ */
+export async function startSession(db: DB, request: Request, userId: number): Promise<string> {
+  const lucia = getLucia(db);
+  const previous = readSessionToken(db, request);
+  if (previous) await lucia.invalidateSession(previous);
+  await lucia.deleteExpiredSessions();
+  const session = await lucia.createSession(userId, { userAgent: request.headers.get("User-Agent") ?? "" });
+  checked.delete(request);
+  return serialize(request, lucia.createSessionCookie(session.id));
+}
+
+/** End this browser's session (log out). Returns the Set-Cookie value that clears the cookie. */
+export async function endSession(db: DB, request: Request): Promise<string> {
+  const lucia = getLucia(db);
+  const token = readSessionToken(db, request);
+  if (token) await lucia.invalidateSession(token);
+  checked.delete(request);
+  return serialize(request, lucia.createBlankSessionCookie());
+}
+
+/**
+ * The Set-Cookie a page should send about the session, if any: the cookie again
+ * when Lucia just extended the session (sliding expiry), a blank one when the
+ * browser holds a cookie for a session that is over. The root loader sends it.
+ */
+export async function sessionCookieUpdate(request: Request, context: Context): Promise<string | null> {
+  const hasCookie = request.headers.get("Cookie")?.includes(`${SESSION_COOKIE_NAME}=`) ?? false;
+  if (!hasCookie) return null;
+  const { session } = await sessionState(context.db, request);
+  const lucia = getLucia(context.db);
+  if (!session) return serialize(request, lucia.createBlankSessionCookie());
+  if (session.fresh) return serialize(request, lucia.createSessionCookie(session.id));
+  return null;
+}

@@ -1,0 +1,224 @@
+// Member reports. A member reports a published comment once, with a reason; when
+// REPORT_THRESHOLD different members have reported it, it is hidden at once
+// (back to Pending) and waits in the Reported tab. A moderator dismissing the
+// reports publishes it again and stops further reports of it.
+import { sql } from "kysely";
+import type { DB } from "../../db/connection";
+import { REPORT_REASONS, type CommentStatus, type ReportReason } from "../../db/schema";
+import { logActions, resolveActor, SYSTEM_ACTOR } from "./moderation-log.server";
+import { getPostingBlock } from "./restrictions.server";
+
+export { REPORT_REASONS, type ReportReason };
+
+export const REPORT_THRESHOLD = 3;
+
+export const REPORT_REASON_LABELS: Record<ReportReason, string> = {
+  spam: "Spam",
+  abuse: "Abuse or harassment",
+  "off-topic": "Off-topic",
+  promotion: "Undisclosed promotion or pump-and-dump",
+  other: "Something else",
+};
+
+export type ReportResult =
+  | { ok: true; reportCount: number; hidden: boolean }
+  | { ok: false; error: "not-found" | "already-reported" | "not-reportable" | "own-comment" | "restricted" | "details-required" };
+
+/** The comment a member may report: published, and whose reports were not dismissed. */
+export async function getReportableComment(
+  db: DB,
+  commentId: number,
+): Promise<{ id: number; authorName: string; bodyHtml: string; articleSlug: string; articleTitle: string } | null> {
+  const row = await db
+    .selectFrom("comments as c")
+    .innerJoin("articles as a", "a.id", "c.article_id")
+    .select(["c.id", "c.author_name", "c.body_html", "a.slug", "a.title"])
+    .where("c.id", "=", commentId)
+    .where("c.status", "=", "approved")
+    .where((eb) => eb.or([eb("c.report_state", "is", null), eb("c.report_state", "=", "open")]))
+    .executeTakeFirst();
+  return row ? { id: row.id, authorName: row.author_name, bodyHtml: row.body_html, articleSlug: row.slug, articleTitle: row.title } : null;
+}
+
+export type ReportView =
+  | { state: "reportable"; comment: { id: number; authorName: string; bodyHtml: string }; article: { slug: string; title: string } }
+  | { state: "reported"; article: { slug: string; title: string } }
+  | { state: "closed"; article: { slug: string; title: string } };
+
+/**
+ * What the report page shows a member: the comment and the form, or that they
+ * reported it already, or that it cannot be reported (held, or its reports were
+ * dealt with). Null when there is no such comment on a published article.
+ */
+export async function getReportView(db: DB, input: { commentId: number; reporterId: number }): Promise<ReportView | null> {
+  const row = await db
+    .selectFrom("comments as c")
+    .innerJoin("articles as a", "a.id", "c.article_id")
+    .select(["c.id", "c.author_name", "c.body_html", "c.status", "c.report_state", "c.user_id", "a.slug", "a.title"])
+    .where("c.id", "=", input.commentId)
+    .where("a.published_at", "is not", null)
+    .where("a.published_at", "<=", sql<Date>`now()`)
+    .executeTakeFirst();
+  if (!row) return null;
+  const article = { slug: row.slug, title: row.title };
+  if (await hasReported(db, input)) return { state: "reported", article };
+  // Only what anyone may see of a published comment: never its author's email.
+  if (row.status !== "approved" || (row.report_state !== null && row.report_state !== "open") || row.user_id === input.reporterId) {
+    return { state: "closed", article };
+  }
+  return { state: "reportable", comment: { id: row.id, authorName: row.author_name, bodyHtml: row.body_html }, article };
+}
+
+export async function hasReported(db: DB, input: { commentId: number; reporterId: number }): Promise<boolean> {
+  const row = await db
+    .selectFrom("comment_reports")
+    .select("id")
+    .where("comment_id", "=", input.commentId)
+    .where("reporter_id", "=", input.reporterId)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/**
+ * Report a comment. The comment row is locked, so the reports that reach the
+ * threshold at the same moment hide it exactly once.
+ */
+export async function reportComment(
+  db: DB,
+  input: { commentId: number; reporterId: number; reason: ReportReason; details?: string },
+): Promise<ReportResult> {
+  const details = (input.details ?? "").trim().slice(0, 1000);
+  if (input.reason === "other" && !details) return { ok: false, error: "details-required" };
+  if (await getPostingBlock(db, { userId: input.reporterId, email: "", ipHash: "" })) return { ok: false, error: "restricted" };
+  return db.transaction().execute(async (trx) => {
+    const comment = await trx
+      .selectFrom("comments")
+      .select(["id", "article_id", "user_id", "author_name", "author_email", "status", "report_state"])
+      .where("id", "=", input.commentId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!comment) return { ok: false, error: "not-found" } as const;
+    if (comment.user_id === input.reporterId) return { ok: false, error: "own-comment" } as const;
+    if (comment.status !== "approved" || (comment.report_state !== null && comment.report_state !== "open")) {
+      return { ok: false, error: "not-reportable" } as const;
+    }
+    const inserted = await trx
+      .insertInto("comment_reports")
+      .values({ comment_id: comment.id, reporter_id: input.reporterId, reason: input.reason, details })
+      .onConflict((oc) => oc.columns(["comment_id", "reporter_id"]).doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    if (!inserted) return { ok: false, error: "already-reported" } as const;
+    const { count } = await trx
+      .selectFrom("comment_reports")
+      .select((eb) => eb.fn.count<number>("reporter_id").distinct().as("count"))
+      .where("comment_id", "=", comment.id)
+      .executeTakeFirstOrThrow();
+    const reportCount = Number(count);
+    const hide = reportCount >= REPORT_THRESHOLD;
+    const reasons = hide ? await reportReasonsOf(trx, comment.id) : [];
+    await trx
+      .updateTable("comments")
+      .set({
+        report_state: "open",
+        ...(hide
+          ? {
+              status: "pending" as CommentStatus,
+              held_reason: `Hidden after ${reportCount} reports (${reasons.map((r) => REPORT_REASON_LABELS[r.reason].toLowerCase()).join(", ")}).`,
+              updated_at: new Date(),
+            }
+          : {}),
+      })
+      .where("id", "=", comment.id)
+      .execute();
+    if (hide) {
+      await logActions(trx, [
+        {
+          actor: SYSTEM_ACTOR,
+          action: "hide-reported",
+          comment,
+          before: comment.status,
+          after: "pending",
+          reason: `${reportCount} members reported it`,
+          details: { reasons },
+        },
+      ]);
+    }
+    return { ok: true, reportCount, hidden: hide } as const;
+  });
+}
+
+async function reportReasonsOf(db: DB, commentId: number): Promise<{ reason: ReportReason; count: number }[]> {
+  const rows = await db
+    .selectFrom("comment_reports")
+    .select(["reason", (eb) => eb.fn.countAll<number>().as("count")])
+    .where("comment_id", "=", commentId)
+    .groupBy("reason")
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("reason")
+    .execute();
+  return rows.map((row) => ({ reason: row.reason, count: Number(row.count) }));
+}
+
+export type DismissResult =
+  | { ok: true; before: CommentStatus; after: CommentStatus }
+  | { ok: false; error: "not-found" | "no-open-reports" };
+
+/** Keep the comment: publish it again if the reports hid it, and accept no further reports of it. */
+export async function dismissReports(
+  db: DB,
+  input: { commentId: number; moderatorId?: number | null; reason?: string },
+): Promise<DismissResult> {
+  return db.transaction().execute(async (trx) => {
+    const comment = await trx
+      .selectFrom("comments")
+      .select(["id", "article_id", "user_id", "author_name", "author_email", "status", "report_state"])
+      .where("id", "=", input.commentId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!comment) return { ok: false, error: "not-found" } as const;
+    if (comment.report_state !== "open") return { ok: false, error: "no-open-reports" } as const;
+    // An open report on a pending comment means the reports hid it (only published comments can be reported).
+    const after: CommentStatus = comment.status === "pending" ? "approved" : comment.status;
+    await trx
+      .updateTable("comments")
+      .set({ report_state: "dismissed", status: after, held_reason: after === "approved" ? null : sql`held_reason`, updated_at: new Date() })
+      .where("id", "=", comment.id)
+      .execute();
+    const actor = await resolveActor(trx, input.moderatorId);
+    await logActions(trx, [
+      { actor, action: "dismiss-reports", comment, before: comment.status, after, reason: input.reason ?? "", details: { reasons: await reportReasonsOf(trx, comment.id) } },
+    ]);
+    return { ok: true, before: comment.status, after } as const;
+  });
+}
+
+export interface ReportSummary {
+  count: number;
+  reasons: { reason: ReportReason; label: string; count: number }[];
+  /** What members wrote with "other" (or any reason), newest first. */
+  notes: string[];
+}
+
+/** The reports of several comments at once (for the queue). */
+export async function reportSummaries(db: DB, commentIds: number[]): Promise<Map<number, ReportSummary>> {
+  const summaries = new Map<number, ReportSummary>();
+  if (commentIds.length === 0) return summaries;
+  const rows = await db
+    .selectFrom("comment_reports")
+    .select(["comment_id", "reason", "details"])
+    .where("comment_id", "in", commentIds)
+    .orderBy("id", "desc")
+    .execute();
+  for (const row of rows) {
+    const summary = summaries.get(row.comment_id) ?? { count: 0, reasons: [], notes: [] };
+    summary.count += 1;
+    const reason = summary.reasons.find((r) => r.reason === row.reason);
+    if (reason) reason.count += 1;
+    else summary.reasons.push({ reason: row.reason, label: REPORT_REASON_LABELS[row.reason], count: 1 });
+    if (row.details) summary.notes.push(row.details);
+    summaries.set(row.comment_id, summary);
+  }
+  for (const summary of summaries.values()) summary.reasons.sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+  return summaries;
+}

@@ -1,0 +1,149 @@
+// Sessions: our Lucia v3 adapter over Kysely, and the session list of /account.
+//
+// The cookie holds a random token; the `sessions` table keys each session by the
+// token's SHA-256, so a copy of the table cannot be replayed as a cookie. Lucia
+// hands the adapter the token, the adapter hashes it. `getUserSessions` (which
+// Lucia uses to list a user's sessions) returns sessions by their stored key;
+// `deleteSession` accepts either a token or such a key.
+import { sql } from "kysely";
+import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
+import type { DB } from "../../db/connection";
+import type { Role } from "../../db/schema";
+import { hashToken } from "../lib/tokens.server";
+
+/** What Lucia keeps with a session (see app/lib/lucia.server.ts). */
+export interface SessionAttributes {
+  userAgent: string;
+}
+
+/** What Lucia reads of a user with its session. No email: it is not needed to serve a page. */
+export interface UserAttributes {
+  displayName: string;
+  role: Role;
+  emailVerified: boolean;
+}
+
+const STORED_KEY = /^[0-9a-f]{64}$/;
+
+export class KyselySessionAdapter implements Adapter {
+  constructor(private readonly db: DB) {}
+
+  async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const row = await this.db
+      .selectFrom("sessions")
+      .leftJoin("users", (join) => join.onRef("users.id", "=", "sessions.user_id").on("users.deleted_at", "is", null))
+      .select([
+        "sessions.user_id",
+        "sessions.expires_at",
+        "sessions.user_agent",
+        "users.id as uid",
+        "users.display_name",
+        "users.role",
+        "users.email_verified_at",
+      ])
+      .where("sessions.id", "=", hashToken(sessionId))
+      .executeTakeFirst();
+    if (!row) return [null, null];
+    const session: DatabaseSession = {
+      id: sessionId,
+      userId: row.user_id,
+      expiresAt: row.expires_at,
+      attributes: { userAgent: row.user_agent },
+    };
+    if (row.uid === null || row.display_name === null || row.role === null) return [session, null];
+    const user: DatabaseUser = {
+      id: row.uid,
+      attributes: { displayName: row.display_name, role: row.role, emailVerified: row.email_verified_at !== null },
+    };
+    return [session, user];
+  }
+
+  async getUserSessions(userId: number): Promise<DatabaseSession[]> {
+    const rows = await this.db
+      .selectFrom("sessions")
+      .select(["id", "user_id", "expires_at", "user_agent"])
+      .where("user_id", "=", userId)
+      .orderBy("created_at", "desc")
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      expiresAt: row.expires_at,
+      attributes: { userAgent: row.user_agent },
+    }));
+  }
+
+  async setSession(session: DatabaseSession): Promise<void> {
+    await this.db
+      .insertInto("sessions")
+      .values({
+        id: hashToken(session.id),
+        user_id: session.userId,
+        expires_at: session.expiresAt,
+        user_agent: (session.attributes.userAgent ?? "").slice(0, 300),
+      })
+      .execute();
+  }
+
+  async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
+    await this.db.updateTable("sessions").set({ expires_at: expiresAt }).where("id", "=", hashToken(sessionId)).execute();
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    const keys = STORED_KEY.test(sessionId) ? [hashToken(sessionId), sessionId] : [hashToken(sessionId)];
+    await this.db.deleteFrom("sessions").where("id", "in", keys).execute();
+  }
+
+  async deleteUserSessions(userId: number): Promise<void> {
+    await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  }
+
+  async deleteExpiredSessions(): Promise<void> {
+    await this.db
+      .deleteFrom("sessions")
+      .where("expires_at", "<=", sql<Date>`now()`)
+      .execute();
+  }
+}
+
+/** A session as /account lists it. `key` is the stored key (the token's hash), never the token. */
+export interface SessionSummary {
+  key: string;
+  createdAt: string;
+  expiresAt: string;
+  userAgent: string;
+  current: boolean;
+}
+
+export async function listUserSessions(db: DB, userId: number, currentToken: string | null): Promise<SessionSummary[]> {
+  const currentKey = currentToken ? hashToken(currentToken) : null;
+  const rows = await db
+    .selectFrom("sessions")
+    .select(["id", "created_at", "expires_at", "user_agent"])
+    .where("user_id", "=", userId)
+    .where("expires_at", ">", sql<Date>`now()`)
+    .orderBy("created_at", "desc")
+    .execute();
+  return rows.map((row) => ({
+    key: row.id,
+    createdAt: row.created_at.toISOString(),
+    expiresAt: row.expires_at.toISOString(),
+    userAgent: row.user_agent,
+    current: row.id === currentKey,
+  }));
+}
+
+/** End one of a user's sessions by its key; false when it is not theirs (or gone). */
+export async function endUserSession(db: DB, userId: number, key: string): Promise<boolean> {
+  if (!STORED_KEY.test(key)) return false;
+  const result = await db.deleteFrom("sessions").where("id", "=", key).where("user_id", "=", userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** End every session of a user except the one holding `keepToken` (if any). */
+export async function endOtherSessions(db: DB, userId: number, keepToken: string | null): Promise<number> {
+  let query = db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (keepToken) query = query.where("id", "<>", hashToken(keepToken));
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,387 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, Field, Notice } from "~/components/AccountFields";
+import { DateTime } from "~/components/DateTime";
+import {
+  changeEmailSchema,
+  changePasswordSchema,
+  deleteAccountSchema,
+  displayNameSchema,
+  echoValues,
+  PASSWORD_MIN_LENGTH,
+} from "~/lib/account-forms";
+import { formText, linkBase, retryAfter } from "~/lib/account-http.server";
+import { waitText } from "~/lib/account-messages";
+import { ROLE_LABELS } from "~/lib/roles";
+import { endSession, getCurrentSession, requireUser } from "~/lib/session.server";
+import { formValues, parseForm } from "~/lib/validation";
+import {
+  changeDisplayName,
+  changePassword,
+  deleteAccount,
+  requestEmailChange,
+  resendVerification,
+} from "~/models/accounts.server";
+import { endOtherSessions, endUserSession, listUserSessions } from "~/models/sessions.server";
+import { findAccountById } from "~/models/users.server";
+
+export const meta: MetaFunction = () => [{ title: "Your account: Assay" }];
+
+const NOTICES: Record<string, string> = {
+  name: "Your display name has been changed, on your comments too.",
+  "email-sent": "We have sent a link to the new address. Your address changes once you follow it (within 24 hours).",
+  "verification-sent": "We have sent you a new link to confirm your address.",
+  verified: "Thank you: your email address is confirmed.",
+  password: "Your password has been changed. Every other session of your account has ended.",
+  "session-ended": "That session has ended.",
+  "sessions-ended": "Every other session of your account has ended.",
+};
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { db } = context;
+  const current = await getCurrentSession(request, context);
+  const account = await findAccountById(db, user.id);
+  if (!account) throw redirect("/login", { status: 303 });
+  const sessions = await listUserSessions(db, user.id, current?.session.id ?? null);
+  return json({
+    account: {
+      id: account.id,
+      displayName: account.displayName,
+      // The owner's own address, on the owner's own page only.
+      email: account.email,
+      emailVerified: account.emailVerified,
+      role: account.role,
+      joinedAt: account.createdAt.toISOString(),
+    },
+    sessions,
+    notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
+  });
+}
+
+type Intent = "name" | "email" | "resend-verification" | "password" | "end-session" | "end-other-sessions" | "delete";
+
+function problem(
+  intent: Intent,
+  errors: Partial<Record<string, string>>,
+  values: Record<string, string>,
+  formError: string | null,
+  status = 400,
+  headers?: HeadersInit,
+) {
+  return json({ intent, errors, values, formError }, { status, headers });
+}
+
+const done = (notice: string) => redirect(`/account?notice=${notice}`, { status: 303 });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { db } = context;
+  const current = await getCurrentSession(request, context);
+  const currentToken = current?.session.id ?? null;
+  const form = await request.formData();
+  const intent = formText(form, "intent") as Intent;
+
+  switch (intent) {
+    case "name": {
+      const values = formValues(form, ["displayName"] as const);
+      const parsed = parseForm(displayNameSchema, values);
+      if (!parsed.ok) return problem(intent, parsed.errors, values, null);
+      await changeDisplayName(db, { userId: user.id, displayName: parsed.data.displayName });
+      return done("name");
+    }
+    case "email": {
+      const values = formValues(form, ["newEmail", "currentPassword"] as const);
+      const parsed = parseForm(changeEmailSchema, values);
+      if (!parsed.ok) return problem(intent, parsed.errors, echoValues(values), null);
+      const result = await requestEmailChange(db, { userId: user.id, ...parsed.data, links: linkBase(request) });
+      if (!result.ok) {
+        if (result.error === "wrong-password")
+          return problem(intent, { currentPassword: "That is not your current password." }, echoValues(values), null);
+        if (result.error === "same-email")
+          return problem(intent, { newEmail: "That is already your address." }, echoValues(values), null);
+        throw redirect("/login", { status: 303 });
+      }
+      return done("email-sent");
+    }
+    case "resend-verification": {
+      const result = await resendVerification(db, { userId: user.id, links: linkBase(request) });
+      if (!result.ok && result.error === "rate-limited") {
+        return problem(
+          intent,
+          {},
+          {},
+          `We have sent several links already. Please wait ${waitText(result.retryAfterSeconds)}.`,
+          429,
+          retryAfter(result.retryAfterSeconds),
+        );
+      }
+      return done(result.ok ? "verification-sent" : "verified");
+    }
+    case "password": {
+      const values = formValues(form, ["currentPassword", "newPassword"] as const);
+      const parsed = parseForm(changePasswordSchema, values);
+      if (!parsed.ok) return problem(intent, parsed.errors, {}, null);
+      const result = await changePassword(db, { userId: user.id, ...parsed.data, keepSessionToken: currentToken });
+      if (!result.ok) return problem(intent, { currentPassword: "That is not your current password." }, {}, null);
+      return done("password");
+    }
+    case "end-session": {
+      const key = formText(form, "session");
+      const target = (await listUserSessions(db, user.id, currentToken)).find((s) => s.key === key);
+      const ended = target ? await endUserSession(db, user.id, key) : false;
+      if (ended && target?.current) {
+        return redirect("/login", { status: 303, headers: { "Set-Cookie": await endSession(db, request) } });
+      }
+      return done("session-ended");
+    }
+    case "end-other-sessions": {
+      await endOtherSessions(db, user.id, currentToken);
+      return done("sessions-ended");
+    }
+    case "delete": {
+      const values = formValues(form, ["currentPassword", "confirm"] as const);
+      const parsed = parseForm(deleteAccountSchema, values);
+      if (!parsed.ok) return problem(intent, parsed.errors, {}, null);
+      const result = await deleteAccount(db, { userId: user.id, currentPassword: parsed.data.currentPassword });
+      if (!result.ok) return problem(intent, { currentPassword: "That is not your current password." }, {}, null);
+      return redirect("/login?notice=deleted", { status: 303, headers: { "Set-Cookie": await endSession(db, request) } });
+    }
+    default:
+      return problem("name", {}, {}, "That request was not understood. Please use the forms on this page.");
+  }
+}
+
+/** "Firefox on Linux"-ish, from a user agent, without any library. */
+function browserName(userAgent: string): string {
+  if (!userAgent) return "Unknown browser";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /Firefox\//.test(userAgent)
+    ? "Firefox"
+    : /Chrome\/|Chromium\//.test(userAgent)
+    ? "Chrome"
+    : /Safari\//.test(userAgent)
+    ? "Safari"
+    : "A browser";
+  const system = /Android/.test(userAgent)
+    ? "Android"
+    : /iPhone|iPad/.test(userAgent)
+    ? "iOS"
+    : /Windows/.test(userAgent)
+    ? "Windows"
+    : /Mac OS X/.test(userAgent)
+    ? "macOS"
+    : /Linux/.test(userAgent)
+    ? "Linux"
+    : null;
+  return system ? `${browser} on ${system}` : browser;
+}
+
+export default function AccountRoute() {
+  const { account, sessions, notice } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errorsFor = (intent: Intent): Partial<Record<string, string>> => (actionData?.intent === intent ? actionData.errors : {});
+  const formErrorFor = (intent: Intent) => (actionData?.intent === intent ? actionData.formError : null);
+  const valuesFor = (intent: Intent): Partial<Record<string, string>> => (actionData?.intent === intent ? actionData.values : {});
+  const others = sessions.filter((s) => !s.current).length;
+
+  return (
+    <section className="account-page">
+      <h1 className="page-title">Your account</h1>
+      <p className="page-lede">
+        {ROLE_LABELS[account.role]} since <DateTime iso={account.joinedAt} />.{" "}
+        <Link to={`/users/${account.id}`}>Your public profile</Link>
+      </p>
+      {notice ? (
+        <Notice>
+          <p>{notice}</p>
+        </Notice>
+      ) : null}
+
+      <section className="account-section" aria-labelledby="name-heading">
+        <h2 id="name-heading">Display name</h2>
+        <Form method="post" noValidate className="account-form">
+          <ErrorSummary
+            form="name"
+            errors={errorsFor("name")}
+            labels={{ displayName: "Display name" }}
+            formError={formErrorFor("name")}
+          />
+          <input type="hidden" name="intent" value="name" />
+          <Field
+            form="name"
+            name="displayName"
+            label="Display name"
+            autoComplete="nickname"
+            required
+            error={errorsFor("name").displayName}
+            hint="Shown with your comments."
+            defaultValue={valuesFor("name").displayName ?? account.displayName}
+          />
+          <p>
+            <button type="submit" className="button">
+              Save the name
+            </button>
+          </p>
+        </Form>
+      </section>
+
+      <section className="account-section" aria-labelledby="email-heading">
+        <h2 id="email-heading">Email address</h2>
+        <p>
+          Your address is <strong>{account.email}</strong>{" "}
+          {account.emailVerified ? "(confirmed)." : "(not confirmed yet: you can comment once it is)."}
+        </p>
+        {!account.emailVerified ? (
+          <Form method="post" className="account-form">
+            <ErrorSummary form="resend" labels={{}} formError={formErrorFor("resend-verification")} />
+            <input type="hidden" name="intent" value="resend-verification" />
+            <button type="submit" className="button button--quiet">
+              Send me a new confirmation link
+            </button>
+          </Form>
+        ) : null}
+        <Form method="post" noValidate className="account-form">
+          <ErrorSummary
+            form="email"
+            errors={errorsFor("email")}
+            labels={{ newEmail: "New email address", currentPassword: "Current password" }}
+            formError={formErrorFor("email")}
+          />
+          <input type="hidden" name="intent" value="email" />
+          <Field
+            form="email"
+            name="newEmail"
+            label="New email address"
+            type="email"
+            autoComplete="email"
+            required
+            error={errorsFor("email").newEmail}
+            hint="We send a link to the new address; it replaces the current one once you follow it."
+            defaultValue={valuesFor("email").newEmail}
+          />
+          <Field
+            form="email"
+            name="currentPassword"
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            required
+            error={errorsFor("email").currentPassword}
+          />
+          <p>
+            <button type="submit" className="button">
+              Change the address
+            </button>
+          </p>
+        </Form>
+      </section>
+
+      <section className="account-section" aria-labelledby="password-heading">
+        <h2 id="password-heading">Password</h2>
+        <Form method="post" noValidate className="account-form">
+          <ErrorSummary
+            form="password"
+            errors={errorsFor("password")}
+            labels={{ currentPassword: "Current password", newPassword: "New password" }}
+            formError={formErrorFor("password")}
+          />
+          <input type="hidden" name="intent" value="password" />
+          <Field
+            form="password"
+            name="currentPassword"
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            required
+            error={errorsFor("password").currentPassword}
+          />
+          <Field
+            form="password"
+            name="newPassword"
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            required
+            error={errorsFor("password").newPassword}
+            hint={`At least ${PASSWORD_MIN_LENGTH} characters. Your other sessions end when it changes.`}
+          />
+          <p>
+            <button type="submit" className="button">
+              Change the password
+            </button>
+          </p>
+        </Form>
+      </section>
+
+      <section className="account-section" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Where you are logged in</h2>
+        <ul className="session-list">
+          {sessions.map((session) => (
+            <li key={session.key}>
+              <span>
+                {browserName(session.userAgent)}, since <DateTime iso={session.createdAt} withTime />
+                {session.current ? <strong> (this browser)</strong> : null}
+              </span>
+              <Form method="post">
+                <input type="hidden" name="intent" value="end-session" />
+                <input type="hidden" name="session" value={session.key} />
+                <button type="submit" className="link-button">
+                  {session.current ? "Log out here" : "End this session"}
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+        {others > 0 ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="end-other-sessions" />
+            <button type="submit" className="button button--quiet">
+              End every other session
+            </button>
+          </Form>
+        ) : null}
+      </section>
+
+      <section className="account-section" aria-labelledby="delete-heading">
+        <h2 id="delete-heading">Delete your account</h2>
+        <p>
+          Your name, email address and password are erased. Your comments stay in their threads, signed “[deleted]”. This cannot
+          be undone.
+        </p>
+        <Form method="post" noValidate className="account-form">
+          <ErrorSummary
+            form="delete"
+            errors={errorsFor("delete")}
+            labels={{ currentPassword: "Current password", confirm: "Confirmation" }}
+            formError={formErrorFor("delete")}
+          />
+          <input type="hidden" name="intent" value="delete" />
+          <Field
+            form="delete"
+            name="currentPassword"
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            required
+            error={errorsFor("delete").currentPassword}
+          />
+          <Field
+            form="delete"
+            name="confirm"
+            label="Yes, delete my account"
+            type="checkbox"
+            error={errorsFor("delete").confirm}
+          />
+          <p>
+            <button type="submit" className="button button--danger">
+              Delete my account
+            </button>
+          </p>
+        </Form>
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+// Migration 0004 (speed at scale) goes down and up again cleanly, and up again it
+// fills root_id for replies that existed before it.
+import { describe, expect, it } from "vitest";
+import { Migrator, type MigrationProvider } from "kysely/migration";
+import { sql } from "kysely";
+import { migrations } from "../../db/migrations/index";
+import { useTestDatabase } from "../support/db";
+import { createArticle } from "../support/factories";
+
+const t = useTestDatabase();
+
+const migrator = () =>
+  new Migrator({
+    db: t.db,
+    provider: { getMigrations: async () => migrations } satisfies MigrationProvider,
+    migrationTableName: "assay_migrations",
+    migrationLockTableName: "assay_migrations_lock",
+  });
+
+describe("migration 0004_performance", () => {
+  it("goes down and up again, and fills root_id for existing replies", async () => {
+    const down = await migrator().migrateTo("0003_moderation");
+    expect(down.error).toBeUndefined();
+    const columns = await sql<{ column_name: string }>`
+      select column_name from information_schema.columns where table_name = 'comments' and column_name = 'root_id'`.execute(t.db);
+    expect(columns.rows).toHaveLength(0);
+
+    const article = await createArticle(t.db);
+    const insert = (parent: number | null) =>
+      sql<{ id: number }>`
+        insert into comments (article_id, parent_id, status, author_name, author_email, body_markdown, body_html)
+        values (${article.id}, ${parent}, 'approved', 'A', 'a@example.com', 'x', '<p>x</p>') returning id`.execute(t.db);
+    const root = (await insert(null)).rows[0]!.id;
+    const child = (await insert(root)).rows[0]!.id;
+    const grandchild = (await insert(child)).rows[0]!.id;
+
+    const up = await migrator().migrateToLatest();
+    expect(up.error).toBeUndefined();
+    const rows = await sql<{ id: number; root_id: number | null }>`select id, root_id from comments order by id`.execute(t.db);
+    expect(rows.rows).toEqual([
+      { id: root, root_id: null },
+      { id: child, root_id: root },
+      { id: grandchild, root_id: root },
+    ]);
+  });
+});

@@ -1,0 +1,214 @@
+import { describe, expect, it } from "vitest";
+import {
+  TaggedCache,
+  acceptsGzip,
+  articleTag,
+  cacheKey,
+  etagMatches,
+  isPersonalRequest,
+  makeEtag,
+  parseCacheTags,
+  parseInvalidation,
+  pathTag,
+} from "~/lib/page-cache.server";
+import { formatThreadCursor, parseThreadCursor } from "~/models/threads.server";
+
+describe("which requests are personal", () => {
+  it("a member's session or a guest's held comments make the page personal", () => {
+    expect(isPersonalRequest("assay_session=abc")).toBe(true);
+    expect(isPersonalRequest("theme=dark; assay_held=eyJ4Ijox")).toBe(true);
+    expect(isPersonalRequest(" assay_session=")).toBe(true);
+  });
+
+  it("no cookie, or only unrelated ones, is a guest like any other", () => {
+    expect(isPersonalRequest(undefined)).toBe(false);
+    expect(isPersonalRequest("")).toBe(false);
+    expect(isPersonalRequest("theme=dark; _ga=GA1.2.3")).toBe(false);
+    // A cookie whose *value* mentions the name is not the cookie.
+    expect(isPersonalRequest("note=assay_session")).toBe(false);
+    expect(isPersonalRequest("not_assay_session=1")).toBe(false);
+  });
+});
+
+describe("the cache key", () => {
+  it("is the path and the known query parameters, in a stable order", () => {
+    expect(cacheKey("/articles/a")).toBe("/articles/a");
+    expect(cacheKey("/articles/a?replytocom=3&after=x")).toBe("/articles/a?after=x&replytocom=3");
+    expect(cacheKey("/articles/a?thread=5&after=x")).toBe(cacheKey("/articles/a?after=x&thread=5"));
+    expect(cacheKey("/?")).toBe("/");
+  });
+
+  it("refuses static files and unknown parameters (no filling the cache with copies of a page)", () => {
+    expect(cacheKey("/build/root-abc.js")).toBeNull();
+    expect(cacheKey("/styles/assay.css")).toBeNull();
+    expect(cacheKey("/articles/a?utm_source=x")).toBeNull();
+    expect(cacheKey("/articles/a?random=1")).toBeNull();
+  });
+});
+
+describe("tags and notices", () => {
+  it("reads a route's tag header", () => {
+    expect(parseCacheTags("article=42")).toEqual([articleTag(42)]);
+    expect(parseCacheTags("list")).toEqual(["list"]);
+    expect(parseCacheTags("article=1, list")).toEqual([articleTag(1), "list"]);
+    expect(parseCacheTags("")).toBeNull();
+    expect(parseCacheTags("article=x")).toBeNull();
+  });
+
+  it("reads a NOTIFY payload: article ids, or everything when in doubt", () => {
+    expect(parseInvalidation("1,2,3")).toEqual([1, 2, 3]);
+    expect(parseInvalidation("*")).toBe("*");
+    expect(parseInvalidation("")).toBe("*");
+    expect(parseInvalidation("1,abc")).toBe("*");
+  });
+});
+
+describe("conditional requests and encodings", () => {
+  it("matches an ETag, weak or strong, in a list, or *", () => {
+    const etag = makeEtag(Buffer.from("page"));
+    expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
+    expect(etagMatches(etag, etag)).toBe(true);
+    expect(etagMatches(`"other", ${etag}`, etag)).toBe(true);
+    expect(etagMatches(etag.slice(2), etag)).toBe(true);
+    expect(etagMatches("*", etag)).toBe(true);
+    expect(etagMatches('"other"', etag)).toBe(false);
+    expect(etagMatches(undefined, etag)).toBe(false);
+    expect(makeEtag(Buffer.from("page"))).toBe(etag);
+    expect(makeEtag(Buffer.from("page 2"))).not.toBe(etag);
+  });
+
+  it("gzip only for clients that accept it", () => {
+    expect(acceptsGzip("gzip, deflate, br")).toBe(true);
+    expect(acceptsGzip("br;q=1.0, gzip;q=0.8")).toBe(true);
+    expect(acceptsGzip("gzip;q=0")).toBe(false);
+    expect(acceptsGzip("identity")).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
+  });
+});
+
+function cache(options: { maxBytes?: number; ttlMs?: number; now?: () => number } = {}) {
+  return new TaggedCache<string>({ ...options, sizeOf: (value) => value.length });
+}
+
+describe("TaggedCache", () => {
+  it("keeps a value and drops it when one of its tags is invalidated", () => {
+    const c = cache();
+    expect(c.store(c.begin(), "/articles/a", "A", [articleTag(1)])).toBe(true);
+    expect(c.store(c.begin(), "/articles/b", "B", [articleTag(2)])).toBe(true);
+    expect(c.get("/articles/a")).toBe("A");
+    c.applyNotification("1");
+    expect(c.get("/articles/a")).toBeUndefined();
+    expect(c.get("/articles/b")).toBe("B");
+  });
+
+  it("drops every list when any article changes (they show comment counts)", () => {
+    const c = cache();
+    c.store(c.begin(), "/", "home", ["list"]);
+    c.store(c.begin(), "/articles/b", "B", [articleTag(2)]);
+    c.invalidateArticles([7]);
+    expect(c.get("/")).toBeUndefined();
+    expect(c.get("/articles/b")).toBe("B");
+  });
+
+  it("'*' drops everything", () => {
+    const c = cache();
+    c.store(c.begin(), "a", "A", [articleTag(1)]);
+    c.store(c.begin(), "b", "B", ["list"]);
+    c.applyNotification("*");
+    expect(c.size).toBe(0);
+  });
+
+  it("refuses a render that began before a change to what it shows (it may show the old state)", () => {
+    const c = cache();
+    const before = c.begin();
+    c.invalidateArticles([1]);
+    expect(c.store(before, "/articles/a", "stale", [articleTag(1)])).toBe(false);
+    // A render of another article is unaffected by that change…
+    expect(c.store(before, "/articles/b", "fine", [articleTag(2)])).toBe(true);
+    // …and one that began after it is kept.
+    expect(c.store(c.begin(), "/articles/a", "fresh", [articleTag(1)])).toBe(true);
+    expect(c.get("/articles/a")).toBe("fresh");
+  });
+
+  it("after '*', refuses every render that began before it", () => {
+    const c = cache();
+    const before = c.begin();
+    c.applyNotification("*");
+    expect(c.store(before, "x", "stale", [articleTag(3)])).toBe(false);
+    expect(c.store(c.begin(), "x", "fresh", [articleTag(3)])).toBe(true);
+  });
+
+  it("drops a path's pages on a local write", () => {
+    const c = cache();
+    c.store(c.begin(), "/articles/a", "A", [articleTag(1), pathTag("/articles/a")]);
+    c.store(c.begin(), "/articles/a?after=x", "A2", [articleTag(1), pathTag("/articles/a")]);
+    c.invalidatePath("/articles/a");
+    expect(c.size).toBe(0);
+  });
+
+  it("serves nothing while disabled, and nothing rendered before it came back", () => {
+    const c = cache();
+    c.store(c.begin(), "a", "A", []);
+    c.disable();
+    expect(c.get("a")).toBeUndefined();
+    const during = c.begin();
+    expect(c.store(during, "a", "A", [])).toBe(false);
+    c.enable();
+    expect(c.get("a")).toBeUndefined();
+    expect(c.store(during, "a", "A", [])).toBe(false);
+    expect(c.store(c.begin(), "a", "A", [])).toBe(true);
+    expect(c.get("a")).toBe("A");
+  });
+
+  it("is bounded in bytes, least recently used first", () => {
+    const c = cache({ maxBytes: 100 });
+    c.store(c.begin(), "a", "x".repeat(20), []);
+    c.store(c.begin(), "b", "x".repeat(20), []);
+    c.store(c.begin(), "c", "x".repeat(20), []);
+    c.get("a"); // a is now more recent than b
+    c.store(c.begin(), "d", "x".repeat(20), []);
+    c.store(c.begin(), "e", "x".repeat(20), []);
+    expect(c.byteSize).toBeLessThanOrEqual(100);
+    expect(c.get("b")).toBeUndefined();
+    expect(c.get("a")).toBeDefined();
+    expect(c.get("e")).toBeDefined();
+  });
+
+  it("forgets values past their time to live (changes only time makes: a scheduled article)", () => {
+    let now = 1_000;
+    const c = cache({ ttlMs: 50, now: () => now });
+    c.store(c.begin(), "a", "A", []);
+    now += 49;
+    expect(c.get("a")).toBe("A");
+    now += 2;
+    expect(c.get("a")).toBeUndefined();
+  });
+
+  it("lets later requests wait for a render under way, and lets them go when it is invalidated", async () => {
+    const c = cache();
+    const settle = c.lead("a");
+    const waiting = c.inFlight("a");
+    expect(waiting).toBeDefined();
+    settle("A");
+    await expect(waiting).resolves.toBe("A");
+    expect(c.inFlight("a")).toBeUndefined();
+
+    c.lead("b");
+    c.invalidateArticles([1]);
+    expect(c.inFlight("b")).toBeUndefined();
+  });
+});
+
+describe("thread cursors", () => {
+  it("keep microseconds, which PostgreSQL keeps and a JS Date does not", () => {
+    const cursor = parseThreadCursor("2025-06-01T10:00:00.123456Z~42");
+    expect(cursor).toEqual({ at: "2025-06-01T10:00:00.123456Z", id: 42 });
+    expect(formatThreadCursor(cursor!)).toBe("2025-06-01T10:00:00.123456Z~42");
+  });
+
+  it("refuse anything else", () => {
+    for (const bad of [null, "", "x", "2025-06-01~1", "2025-06-01T10:00:00Z~-1", "2025-06-01T10:00:00Z~0", "2025-13-45T99:00:00Z~1", "2025-06-01T10:00:00Z~1; drop"]) {
+      expect(parseThreadCursor(bad)).toBeNull();
+    }
+  });
+});
