@@ -229,3 +229,76 @@ export async function getConversationPage(
   }
   return { thread, rootId: root.id, nextCursor };
 }
+
+/** Where a comment is read: its article and the page of the thread that shows it. */
+export interface CommentLocation {
+  articleSlug: string;
+  /** The page's query string ("" for the first page of the thread, else "?after=…" or "?thread=…"). */
+  search: string;
+  /** The whole address, with the comment's anchor. */
+  href: string;
+  /** Held for moderation: only its poster may be sent there. */
+  held: boolean;
+}
+
+/**
+ * The page of the thread that shows a comment, however long the thread: the first
+ * page when it is there, else the page that begins with it (or with its reply). Used
+ * after posting and by /comments/:id, so that a link to a comment never lands on a
+ * page without it. Approved comments, and the poster's own held ones (which show
+ * beside their conversation, or at the end of the first page); null for others.
+ * At most three indexed queries.
+ */
+export async function commentLocation(db: DB, commentId: number): Promise<CommentLocation | null> {
+  const comment = await db
+    .selectFrom("comments as c")
+    .innerJoin("articles as a", "a.id", "c.article_id")
+    .select(["c.id", "c.article_id", "c.parent_id", "c.root_id", "c.status", "a.slug"])
+    .where("c.id", "=", commentId)
+    .where("a.published_at", "<=", sql<Date>`now()`)
+    .executeTakeFirst();
+  if (!comment || (comment.status !== "approved" && comment.status !== "pending")) return null;
+
+  const at = (search: string): CommentLocation => ({
+    articleSlug: comment.slug,
+    search,
+    href: `/articles/${comment.slug}${search}#comment-${comment.id}`,
+    held: comment.status !== "approved",
+  });
+  // A held top-level comment is shown to its poster at the end of the first page.
+  if (comment.parent_id === null && comment.status !== "approved") return at("");
+
+  const rootId = comment.root_id ?? comment.id;
+  const rootAfter = await cursorBefore(
+    db,
+    sql`c.article_id = ${comment.article_id} and c.parent_id is null and c.status = 'approved'`,
+    rootId,
+    ROOTS_PER_PAGE,
+  );
+  const rootSearch = rootAfter ? `?after=${encodeURIComponent(rootAfter)}` : "";
+  // Top-level comments, and held replies (shown under their conversation wherever it is).
+  if (comment.parent_id === null || comment.status !== "approved") return at(rootSearch);
+  // A reply among the first few of its conversation shows with it; a later one, on
+  // the conversation's own pages.
+  const replyAfter = await cursorBefore(db, sql`c.root_id = ${rootId} and c.status = 'approved'`, comment.id, REPLIES_PER_ROOT);
+  if (!replyAfter) return at(rootSearch);
+  const conversationAfter = await cursorBefore(db, sql`c.root_id = ${rootId} and c.status = 'approved'`, comment.id, REPLIES_PER_PAGE);
+  return at(`?thread=${rootId}${conversationAfter ? `&after=${encodeURIComponent(conversationAfter)}` : ""}`);
+}
+
+/**
+ * Among the comments matching `where`, in thread order: the cursor of the one just
+ * before comment `id` when at least `before` come before it, else null (it is within
+ * the first `before`). Reads at most `before` rows backwards from it, by index.
+ */
+async function cursorBefore(db: DB, where: ReturnType<typeof sql>, id: number, before: number): Promise<string | null> {
+  const { rows } = await sql<{ id: number; cursor_at: string }>`
+    select c.id, ${CURSOR_AT} from comments c
+    where ${where}
+      and (c.created_at, c.id) < (select created_at, id from comments where id = ${id})
+    order by c.created_at desc, c.id desc
+    limit ${before}
+  `.execute(db);
+  const previous = rows[0];
+  return rows.length >= before && previous ? formatThreadCursor({ at: previous.cursor_at, id: previous.id }) : null;
+}

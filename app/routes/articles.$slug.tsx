@@ -18,6 +18,7 @@ import { getCurrentUser } from "~/lib/session.server";
 import { UNVERIFIED_COMMENT_MESSAGE } from "~/lib/account-messages";
 import { getUserEmail } from "~/models/users.server";
 import { publicUrl } from "~/lib/urls.server";
+import { commentLocation } from "~/models/threads.server";
 import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
@@ -136,7 +137,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (result.status === "pending") {
     headers.append("Set-Cookie", await rememberHeldComment(db, request, result.commentId));
   }
-  return redirect(`${articlePath}#comment-${result.commentId}`, { status: 303, headers });
+  // To the page of the thread that shows it: a long thread's new comment is not on page one.
+  const location = await commentLocation(db, result.commentId);
+  return redirect(location?.href ?? `${articlePath}#comment-${result.commentId}`, { status: 303, headers });
 }
 
 function commentsHeading(count: number, title: string) {

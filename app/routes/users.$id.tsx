@@ -35,9 +35,9 @@ export default function UserProfileRoute() {
               <li key={comment.id}>
                 <p className="article-card__meta">
                   On <Link to={`/articles/${comment.articleSlug}`}>{comment.articleTitle}</Link>,{" "}
-                  <Link to={`/articles/${comment.articleSlug}#comment-${comment.id}`}>
+                  <a href={`/comments/${comment.id}`}>
                     <DateTime iso={comment.createdAt} withTime />
-                  </Link>
+                  </a>
                 </p>
                 <div className="comment__content" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
               </li>

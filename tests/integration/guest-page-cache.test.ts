@@ -11,6 +11,7 @@ import { freePort } from "../../db/embedded";
 import { approveComment } from "~/models/moderation.server";
 import { createUser } from "~/models/users.server";
 import { startSession } from "~/lib/session.server";
+import { ROOTS_PER_PAGE } from "~/models/threads.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createComment } from "../support/factories";
 
@@ -108,6 +109,42 @@ describe("a guest's page", () => {
     expect(response.status).toBe(303);
     expect(response.headers.get("set-cookie") ?? "").not.toContain("assay_held");
     expect(await page(`/articles/${article.slug}`)).toContain("second word");
+  });
+
+  it("sends the poster to the page of a long thread that shows their comment, and /comments/:id there too", async () => {
+    const article = await createArticle(t.db);
+    const earlier = await createComment(t.db, article.id, { authorEmail: "long@example.com" });
+    await approveComment(t.db, { commentId: earlier.commentId });
+    // A first page full of older conversations: the new comment is on the next page.
+    await sql`
+      insert into comments (article_id, status, author_name, author_email, body_markdown, body_html, created_at)
+      select ${article.id}, 'approved', 'Old', 'old@example.com', 'old', '<p>old</p>', now() - g * interval '1 minute'
+      from generate_series(1, ${ROOTS_PER_PAGE}) as g
+    `.execute(t.db);
+    const response = await postComment(article.slug, { comment: "Late to a long thread", author: "Long", email: "long@example.com" });
+    expect(response.status).toBe(303);
+    const location = response.headers.get("location") ?? "";
+    const row = await t.db.selectFrom("comments").select("id").where("body_markdown", "=", "Late to a long thread").executeTakeFirstOrThrow();
+    expect(location).toMatch(new RegExp(`^/articles/${article.slug}\\?after=[^#]+#comment-${row.id}$`));
+    expect(await page(location.split("#")[0]!)).toContain("Late to a long thread");
+    expect(await page(`/articles/${article.slug}`)).not.toContain("Late to a long thread");
+
+    const permalink = await get(`/comments/${row.id}`);
+    expect(permalink.status).toBe(302);
+    expect(permalink.headers.get("location")).toBe(location);
+  });
+
+  it("keeps /comments/:id of a held comment for its poster alone", async () => {
+    const article = await createArticle(t.db);
+    const response = await postComment(article.slug, { comment: "Held, and only mine", author: "New", email: "new-permalink@example.com" });
+    const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const row = await t.db.selectFrom("comments").select("id").where("body_markdown", "=", "Held, and only mine").executeTakeFirstOrThrow();
+    expect((await get(`/comments/${row.id}`)).status).toBe(404);
+    const mine = await get(`/comments/${row.id}`, { Cookie: cookie });
+    expect(mine.status).toBe(302);
+    expect(mine.headers.get("location")).toBe(`/articles/${article.slug}#comment-${row.id}`);
+    expect((await get("/comments/0")).status).toBe(404);
+    expect((await get("/comments/nope")).status).toBe(404);
   });
 
   it("never shows its internal cache tag, not even on a form's error page", async () => {

@@ -139,7 +139,7 @@ describe("keyset pagination at scale", () => {
       from generate_series(1, 100000) as g
     `.execute(t.db);
     await sql`analyze comments`.execute(t.db);
-    const guestHeld = await createComment(t.db, article.id, { email: "Guest7@example.com" });
+    const guestHeld = await createComment(t.db, article.id, { authorEmail: "Guest7@example.com" });
     const rows = [
       { id: guestHeld.commentId, user_id: null, author_email: "Guest7@example.com" },
       { id: 0, user_id: member.id, author_email: "" },

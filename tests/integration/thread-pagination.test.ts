@@ -8,6 +8,7 @@ import {
   REPLIES_PER_PAGE,
   REPLIES_PER_ROOT,
   ROOTS_PER_PAGE,
+  commentLocation,
   getConversationPage,
   getThreadPage,
   parseThreadCursor,
@@ -204,5 +205,67 @@ describe("the viewer's own held comments", () => {
     expect(poster.thread.find((node) => node.id === mine)!.status).toBe("pending");
     expect(flatten(poster.thread)).not.toContain(theirs);
     expect(flatten(poster.thread)).not.toContain(elsewhere);
+  });
+});
+
+describe("where a comment is read", () => {
+  /** The page a location names, as the article route reads it. */
+  async function pageAt(articleId: number, search: string, heldCommentIds: number[] = []): Promise<number[]> {
+    const params = new URLSearchParams(search);
+    const after = parseThreadCursor(params.get("after"));
+    const thread = Number(params.get("thread")) || null;
+    const page = thread
+      ? await getConversationPage(t.db, articleId, thread, { after, heldCommentIds })
+      : await getThreadPage(t.db, articleId, { after, heldCommentIds });
+    return flatten(page!.thread);
+  }
+
+  it("names the page of a long thread that shows the comment, whatever its place", async () => {
+    const article = await createArticle(t.db);
+    const roots: number[] = [];
+    for (let i = 0; i < ROOTS_PER_PAGE * 2 + 3; i++) roots.push(await comment(t.db, article.id, time(i)));
+    const busy = roots[ROOTS_PER_PAGE * 2]!; // the first top-level comment of page three
+    const replies: number[] = [];
+    for (let i = 0; i < REPLIES_PER_ROOT + REPLIES_PER_PAGE + 3; i++) {
+      replies.push(await comment(t.db, article.id, time(1000 + i), { parentId: i % 3 && replies.length ? replies[replies.length - 1]! : busy }));
+    }
+    const heldRoot = await comment(t.db, article.id, time(5000), { status: "pending" });
+    const heldReply = await comment(t.db, article.id, time(5001), { parentId: busy, status: "pending" });
+
+    const first = await commentLocation(t.db, roots[0]!);
+    expect(first).toMatchObject({ articleSlug: article.slug, search: "", held: false });
+    expect(first!.href).toBe(`/articles/${article.slug}#comment-${roots[0]}`);
+
+    const sample = [
+      roots[0]!, roots[ROOTS_PER_PAGE - 1]!, roots[ROOTS_PER_PAGE]!, roots[ROOTS_PER_PAGE + 7]!, busy, roots[roots.length - 1]!,
+      replies[0]!, replies[REPLIES_PER_ROOT - 1]!, replies[REPLIES_PER_ROOT]!, replies[REPLIES_PER_ROOT + REPLIES_PER_PAGE]!, replies[replies.length - 1]!,
+    ];
+    for (const id of sample) {
+      const location = await commentLocation(t.db, id);
+      expect(location, `comment ${id}`).not.toBeNull();
+      expect(await pageAt(article.id, location!.search), `comment ${id} at ${location!.search}`).toContain(id);
+    }
+    expect((await commentLocation(t.db, roots[ROOTS_PER_PAGE]!))!.search).toMatch(/^\?after=/);
+    expect((await commentLocation(t.db, replies[REPLIES_PER_ROOT]!))!.search).toBe(`?thread=${busy}`);
+    expect((await commentLocation(t.db, replies[REPLIES_PER_ROOT + REPLIES_PER_PAGE]!))!.search).toMatch(new RegExp(`^\\?thread=${busy}&after=`));
+
+    // The poster's held comments: a top-level one at the end of the first page, a reply with its conversation.
+    const heldRootAt = await commentLocation(t.db, heldRoot);
+    expect(heldRootAt).toMatchObject({ search: "", held: true });
+    expect(await pageAt(article.id, heldRootAt!.search, [heldRoot])).toContain(heldRoot);
+    const heldReplyAt = await commentLocation(t.db, heldReply);
+    expect(heldReplyAt!.held).toBe(true);
+    expect(await pageAt(article.id, heldReplyAt!.search, [heldReply])).toContain(heldReply);
+  });
+
+  it("is null for spam, trash, a comment that does not exist, and an unpublished article's", async () => {
+    const article = await createArticle(t.db);
+    const spam = await comment(t.db, article.id, time(0), { status: "spam" });
+    expect(await commentLocation(t.db, spam)).toBeNull();
+    expect(await commentLocation(t.db, 2_000_000_000)).toBeNull();
+    const draft = await createArticle(t.db);
+    const onDraft = await comment(t.db, draft.id, time(1));
+    await t.db.updateTable("articles").set({ published_at: null }).where("id", "=", draft.id).execute();
+    expect(await commentLocation(t.db, onDraft)).toBeNull();
   });
 });

@@ -1,0 +1,15 @@
+// A comment's permanent address, /comments/:id: sends the reader to the page of its
+// thread that shows it (a thread of thousands is read a page at a time), at its anchor.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { readHeldCommentIds } from "~/lib/held-comments.server";
+import { commentLocation } from "~/models/threads.server";
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const id = Number(params.commentId);
+  const location = Number.isSafeInteger(id) && id > 0 ? await commentLocation(context.db, id) : null;
+  // A held comment exists only for the browser that posted it.
+  const visible = location && (!location.held || (await readHeldCommentIds(context.db, request)).includes(id));
+  if (!location || !visible) throw new Response("Comment not found", { status: 404 });
+  return redirect(location.href, { status: 302 });
+}
