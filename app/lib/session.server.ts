@@ -32,8 +32,13 @@ interface SessionState {
   token: string | null;
 }
 
-// One check per request: a page's loaders run in parallel with the same Request.
-const checked = new WeakMap<Request, Promise<SessionState>>();
+// One check per page: a page's loaders run in parallel, each with its own copy of
+// the Request (Remix strips ?index and ?_data) but one load context, so the check
+// is kept on the context. Only for GET and HEAD: an action checks afresh, since it
+// may change the session before the page's loaders run in the same request.
+// Kept with the cookie's token it checked, so a context reused for another
+// browser (a test, a script) never answers with someone else's session.
+const checked = new WeakMap<object, { token: string | null; state: Promise<SessionState> }>();
 
 export function readSessionToken(db: DB, request: Request): string | null {
   const header = request.headers.get("Cookie");
@@ -54,12 +59,13 @@ async function checkSession(db: DB, request: Request): Promise<SessionState> {
   };
 }
 
-function sessionState(db: DB, request: Request): Promise<SessionState> {
-  let state = checked.get(request);
-  if (!state) {
-    state = checkSession(db, request);
-    checked.set(request, state);
-  }
+function sessionState(context: Context, request: Request): Promise<SessionState> {
+  if (request.method !== "GET" && request.method !== "HEAD") return checkSession(context.db, request);
+  const token = readSessionToken(context.db, request);
+  const kept = checked.get(context);
+  if (kept && kept.token === token) return kept.state;
+  const state = checkSession(context.db, request);
+  checked.set(context, { token, state });
   return state;
 }
 
@@ -68,12 +74,12 @@ export async function getCurrentSession(
   request: Request,
   context: Context,
 ): Promise<{ user: CurrentUser; session: Session } | null> {
-  const { user, session } = await sessionState(context.db, request);
+  const { user, session } = await sessionState(context, request);
   return user && session ? { user, session } : null;
 }
 
 export async function getCurrentUser(request: Request, context: Context): Promise<CurrentUser | null> {
-  return (await sessionState(context.db, request)).user;
+  return (await sessionState(context, request)).user;
 }
 
 /** The signed-in user, or a redirect to /login that comes back here afterwards. */
@@ -115,7 +121,6 @@ export async function startSession(db: DB, request: Request, userId: number): Pr
   if (previous) await lucia.invalidateSession(previous);
   await lucia.deleteExpiredSessions();
   const session = await lucia.createSession(userId, { userAgent: request.headers.get("User-Agent") ?? "" });
-  checked.delete(request);
   return serialize(request, lucia.createSessionCookie(session.id));
 }
 
@@ -124,7 +129,6 @@ export async function endSession(db: DB, request: Request): Promise<string> {
   const lucia = getLucia(db);
   const token = readSessionToken(db, request);
   if (token) await lucia.invalidateSession(token);
-  checked.delete(request);
   return serialize(request, lucia.createBlankSessionCookie());
 }
 
@@ -136,7 +140,7 @@ export async function endSession(db: DB, request: Request): Promise<string> {
 export async function sessionCookieUpdate(request: Request, context: Context): Promise<string | null> {
   const hasCookie = request.headers.get("Cookie")?.includes(`${SESSION_COOKIE_NAME}=`) ?? false;
   if (!hasCookie) return null;
-  const { session } = await sessionState(context.db, request);
+  const { session } = await sessionState(context, request);
   const lucia = getLucia(context.db);
   if (!session) return serialize(request, lucia.createBlankSessionCookie());
   if (session.fresh) return serialize(request, lucia.createSessionCookie(session.id));

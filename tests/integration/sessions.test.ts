@@ -115,12 +115,13 @@ describe("when sessions end", () => {
     const cookie = await signIn(id);
     await t.db.updateTable("sessions").set({ expires_at: sql<Date>`now() + interval '10 days'` }).execute();
     const req = request("/", cookie);
-    expect(await getCurrentUser(req, ctx())).not.toBeNull();
+    const page = ctx(); // the root loader asks both, in one request
+    expect(await getCurrentUser(req, page)).not.toBeNull();
     const { expires_at } = await t.db.selectFrom("sessions").select("expires_at").executeTakeFirstOrThrow();
     const days = (expires_at.getTime() - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(29.9);
     expect(days).toBeLessThanOrEqual(30);
-    const update = await sessionCookieUpdate(req, ctx());
+    const update = await sessionCookieUpdate(req, page);
     expect(update).toContain(`Max-Age=${30 * 24 * 60 * 60}`);
     expect(tokenOf(update!)).toBe(tokenOf(cookie));
   });
@@ -208,6 +209,22 @@ describe("guards", () => {
     expect((await thrown(requireRole(request("/moderation", cookie), ctx(), "moderator"))).status).toBe(403);
     await t.db.updateTable("users").set({ role: "moderator" }).where("id", "=", id).execute();
     expect(await requireRole(request("/moderation", cookie), ctx(), "moderator")).toMatchObject({ id });
+  });
+
+  it("is checked once for all the loaders of one page, never mixing two browsers, and afresh in an action", async () => {
+    const id = await member();
+    const other = await member("editor");
+    const [cookie, otherCookie] = [await signIn(id), await signIn(other)];
+    const page = ctx(); // one load context per request, shared by the page's loaders
+    expect(await getCurrentUser(request("/", cookie), page)).toMatchObject({ id, role: "member" });
+    await t.db.updateTable("users").set({ role: "moderator" }).where("id", "=", id).execute();
+    // The root loader and the route's loader get copies of the Request: one check serves both.
+    expect(await getCurrentUser(request("/?index", cookie), page)).toMatchObject({ id, role: "member" });
+    // Another browser's cookie with the same context is checked on its own.
+    expect(await getCurrentUser(request("/", otherCookie), page)).toMatchObject({ id: other, role: "editor" });
+    // An action may change the session before the loaders run: it always checks.
+    expect(await getCurrentUser(request("/", cookie, { method: "POST" }), page)).toMatchObject({ id, role: "moderator" });
+    expect(await getCurrentUser(request("/", cookie), ctx())).toMatchObject({ id, role: "moderator" });
   });
 
   it("requireAnonymous sends a signed-in member away and lets a guest in", async () => {
