@@ -147,6 +147,15 @@ describe("a guest's page", () => {
     expect((await get("/comments/nope")).status).toBe(404);
   });
 
+  it("is a standards-mode HTML document in UTF-8, rendered or from memory", async () => {
+    const article = await createArticle(t.db);
+    for (let i = 0; i < 2; i++) {
+      const response = await get(`/articles/${article.slug}`);
+      expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(await response.text()).toMatch(/^<!DOCTYPE html><html lang="en"/);
+    }
+  });
+
   it("never shows its internal cache tag, not even on a form's error page", async () => {
     const article = await createArticle(t.db);
     const refused = await postComment(article.slug, { comment: "", author: "", email: "" });
