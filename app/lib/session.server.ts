@@ -47,8 +47,7 @@ export function readSessionToken(db: DB, request: Request): string | null {
   return token && /^[a-z0-9]{16,128}$/.test(token) ? token : null;
 }
 
-async function checkSession(db: DB, request: Request): Promise<SessionState> {
-  const token = readSessionToken(db, request);
+async function checkSession(db: DB, token: string | null): Promise<SessionState> {
   if (!token) return { user: null, session: null, token: null };
   const { user, session } = await getLucia(db).validateSession(token);
   if (!user || !session) return { user: null, session: null, token };
@@ -60,11 +59,11 @@ async function checkSession(db: DB, request: Request): Promise<SessionState> {
 }
 
 function sessionState(context: Context, request: Request): Promise<SessionState> {
-  if (request.method !== "GET" && request.method !== "HEAD") return checkSession(context.db, request);
   const token = readSessionToken(context.db, request);
+  if (request.method !== "GET" && request.method !== "HEAD") return checkSession(context.db, token);
   const kept = checked.get(context);
   if (kept && kept.token === token) return kept.state;
-  const state = checkSession(context.db, request);
+  const state = checkSession(context.db, token);
   checked.set(context, { token, state });
   return state;
 }

@@ -81,7 +81,21 @@ export async function getThreadComments(
     .orderBy("created_at")
     .orderBy("id")
     .execute();
-  return rows.map((row) => ({
+  return rows.map(toPublicComment);
+}
+
+/** A comment row as readers may see it: no email, no IP hash, held shown as "pending". */
+export function toPublicComment(row: {
+  id: number;
+  parent_id: number | null;
+  author_name: string;
+  author_url: string;
+  body_html: string;
+  created_at: Date;
+  status: string;
+  user_id: number | null;
+}): PublicComment {
+  return {
     id: row.id,
     parentId: row.parent_id,
     authorName: row.author_name,
@@ -90,7 +104,7 @@ export async function getThreadComments(
     createdAt: row.created_at.toISOString(),
     status: row.status === "approved" ? "approved" : "pending",
     userId: row.user_id,
-  }));
+  };
 }
 
 /** The comment a reader may reply to: approved, and on this article. */

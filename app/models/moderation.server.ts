@@ -240,7 +240,8 @@ interface LockedComment {
   body_markdown: string;
 }
 
-async function lockComments(trx: Transaction<Database>, ids: number[]): Promise<Map<number, LockedComment>> {
+/** Read comments FOR UPDATE in one transaction: every action on a comment starts here. */
+export async function lockComments(trx: Transaction<Database>, ids: number[]): Promise<Map<number, LockedComment>> {
   if (ids.length === 0) return new Map();
   // Always lock in id order: two bulk actions over the same rows cannot deadlock.
   const rows = await trx

@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { REPORT_REASONS, type CommentStatus, type ReportReason } from "../../db/schema";
 import { logActions, resolveActor, SYSTEM_ACTOR } from "./moderation-log.server";
+import { lockComments } from "./moderation.server";
 import { getPostingBlock } from "./restrictions.server";
 
 export { REPORT_REASONS, type ReportReason };
@@ -91,12 +92,7 @@ export async function reportComment(
   if (input.reason === "other" && !details) return { ok: false, error: "details-required" };
   if (await getPostingBlock(db, { userId: input.reporterId, email: "", ipHash: "" })) return { ok: false, error: "restricted" };
   return db.transaction().execute(async (trx) => {
-    const comment = await trx
-      .selectFrom("comments")
-      .select(["id", "article_id", "user_id", "author_name", "author_email", "status", "report_state"])
-      .where("id", "=", input.commentId)
-      .forUpdate()
-      .executeTakeFirst();
+    const comment = (await lockComments(trx, [input.commentId])).get(input.commentId);
     if (!comment) return { ok: false, error: "not-found" } as const;
     if (comment.user_id === input.reporterId) return { ok: false, error: "own-comment" } as const;
     if (comment.status !== "approved" || (comment.report_state !== null && comment.report_state !== "open")) {
@@ -170,12 +166,7 @@ export async function dismissReports(
   input: { commentId: number; moderatorId?: number | null; reason?: string },
 ): Promise<DismissResult> {
   return db.transaction().execute(async (trx) => {
-    const comment = await trx
-      .selectFrom("comments")
-      .select(["id", "article_id", "user_id", "author_name", "author_email", "status", "report_state"])
-      .where("id", "=", input.commentId)
-      .forUpdate()
-      .executeTakeFirst();
+    const comment = (await lockComments(trx, [input.commentId])).get(input.commentId);
     if (!comment) return { ok: false, error: "not-found" } as const;
     if (comment.report_state !== "open") return { ok: false, error: "no-open-reports" } as const;
     // An open report on a pending comment means the reports hid it (only published comments can be reported).

@@ -18,7 +18,7 @@
 // of the thread.
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
-import { buildThread, type PublicComment, type ThreadNode } from "./comments.server";
+import { buildThread, toPublicComment, type ThreadNode } from "./comments.server";
 
 export const ROOTS_PER_PAGE = 50;
 export const REPLIES_PER_ROOT = 5;
@@ -82,19 +82,6 @@ const PUBLIC_COLUMNS = sql.raw(
 );
 // The cursor of a row, exact to the microsecond (a JS Date keeps milliseconds only).
 const CURSOR_AT = sql.raw(`to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`);
-
-function toPublic(row: CommentRow): PublicComment {
-  return {
-    id: row.id,
-    parentId: row.parent_id,
-    authorName: row.author_name,
-    authorUrl: row.author_url,
-    bodyHtml: row.body_html,
-    createdAt: row.created_at.toISOString(),
-    status: row.status === "approved" ? "approved" : "pending",
-    userId: row.user_id,
-  };
-}
 
 function inTimeOrder(a: CommentRow, b: CommentRow): number {
   return a.created_at.getTime() - b.created_at.getTime() || a.id - b.id;
@@ -165,7 +152,7 @@ export async function getThreadPage(
   const heldShown = held.filter((row) => (row.parent_id === null ? after === null : onPage.has(row.root_id ?? -1)));
 
   const rows = [...roots, ...shownReplies, ...heldShown].sort(inTimeOrder);
-  const thread: ThreadRootNode[] = buildThread(rows.map(toPublic));
+  const thread: ThreadRootNode[] = buildThread(rows.map(toPublicComment));
   for (const node of thread) if (moreReplies.has(node.id)) node.moreReplies = true;
   return { thread, nextCursor };
 }
@@ -222,7 +209,7 @@ export async function getConversationPage(
     }
   }
   rows.sort(inTimeOrder);
-  const thread: ThreadRootNode[] = buildThread(rows.map(toPublic));
+  const thread: ThreadRootNode[] = buildThread(rows.map(toPublicComment));
   for (const node of thread[0]?.replies ?? []) {
     const to = answered.get(node.id);
     if (to && !node.inReplyTo) node.inReplyTo = to;
