@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../db/embedded";
 import type { Role } from "../../db/schema";
 import { approveComment } from "~/models/moderation.server";
+import { REPORTS_PER_MEMBER } from "~/models/reports.server";
 import { createUser } from "~/models/users.server";
 import { startSession } from "~/lib/session.server";
 import { useTestDatabase } from "../support/db";
@@ -377,5 +378,42 @@ describe("the origin check", () => {
     expect(response.status).toBe(403);
     const row = await t.db.selectFrom("comments").select("status").where("id", "=", id).executeTakeFirstOrThrow();
     expect(row.status).toBe("pending");
+  });
+});
+
+describe("what each role sees and may send", () => {
+  it("shows a moderator the site-wide rules read-only, and an editor the form", async () => {
+    const asModerator = await (await fetch(`${base}/moderation/settings`, { headers: { Cookie: cookies.get("moderator")! } })).text();
+    expect(asModerator).toContain("only editors and administrators can change them");
+    expect(asModerator).toMatch(/<fieldset disabled=""/);
+    expect(asModerator).not.toContain("Save rules");
+    const asEditor = await (await fetch(`${base}/moderation/settings`, { headers: { Cookie: cookies.get("editor")! } })).text();
+    expect(asEditor).toContain("Save rules");
+    expect(asEditor).not.toContain("only editors and administrators can change them");
+  });
+
+  it("answers a member's report flood with 429 and Retry-After", async () => {
+    const email = "reporter@authorisation.example";
+    const created = await createUser(t.db, { email, displayName: "Busy Reporter", password: PASSWORD, emailVerified: true });
+    if (!created.ok) throw new Error("not created");
+    const cookie = await logInOverHttp(email);
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i <= REPORTS_PER_MEMBER.limit; i++) {
+      const { commentId } = await createComment(t.db, fixtures.articleId, { body: `Reportable ${i} ${Math.random()}` });
+      await approveComment(t.db, { commentId });
+      last = await fetch(`${base}/comments/${commentId}/report`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Cookie: cookie, Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ reason: "spam", details: "" }),
+      });
+      statuses.push(last.status);
+      if (i < REPORTS_PER_MEMBER.limit) await last.arrayBuffer();
+    }
+    expect(statuses.slice(0, REPORTS_PER_MEMBER.limit).every((s) => s === 303)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(59 * 60);
+    expect(await last!.text()).toContain("You have sent many reports in a short time.");
   });
 });
