@@ -78,7 +78,7 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
           {node.inReplyTo ? (
             <span className="comment__in-reply-to">
               {" "}
-              in reply to <a href={`#comment-${node.inReplyTo.id}`}>{node.inReplyTo.authorName}</a>
+              in reply to <a href={`#comment-${node.inReplyTo.id}`}>{node.inReplyTo.authorName || "a hidden comment"}</a>
             </span>
           ) : null}
           <a className="comment__permalink" href={`#comment-${node.id}`}>
