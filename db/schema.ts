@@ -68,6 +68,8 @@ export interface CommentsTable {
   report_state: ColumnType<ReportState | null, ReportState | null | undefined, ReportState | null>;
   /** The top-level comment a reply belongs to (null on a top-level comment). Set by a trigger. */
   root_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Hidden by member reports, pending review: still approved, shown as a placeholder (migration 0005). */
+  hidden_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface SiteSecretsTable {
@@ -146,6 +148,8 @@ export interface ModerationSettingsTable {
   guests_allowed: ColumnType<boolean, boolean | undefined, boolean>;
   guest_rate_limit: ColumnType<number, number | undefined, number>;
   member_rate_limit: ColumnType<number, number | undefined, number>;
+  /** Reports count towards hiding a comment only from accounts at least this old (migration 0005). */
+  reporter_min_age_hours: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
   updated_by: ColumnType<number | null, number | null | undefined, number | null>;
 }

@@ -245,6 +245,7 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
  * Never on a real site: see demoAccountsWanted.
  */
 export const DEMO_ACCOUNTS: { email: string; displayName: string; password: string; role: Role }[] = [
+  { email: "editor@example.com", displayName: "Demo Editor", password: "demo-editor-pass", role: "editor" },
   { email: "moderator@example.com", displayName: "Demo Moderator", password: "demo-moderator-pass", role: "moderator" },
   { email: "member@example.com", displayName: "Demo Member", password: "demo-member-pass", role: "member" },
 ];

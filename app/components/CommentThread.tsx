@@ -18,6 +18,8 @@ export interface ThreadNodeView {
   replies: ThreadNodeView[];
   /** On a top-level comment: its conversation goes on beyond the replies shown. */
   moreReplies?: boolean;
+  /** Hidden by member reports, pending review: a placeholder, with its replies under it. */
+  hidden?: boolean;
 }
 
 function Author({ name, url, userId }: { name: string; url: string; userId?: number | null }) {
@@ -36,7 +38,37 @@ function Author({ name, url, userId }: { name: string; url: string; userId?: num
   );
 }
 
+function Replies({ node, articlePath }: { node: ThreadNodeView; articlePath: string }) {
+  return (
+    <>
+      {node.replies.length ? (
+        <ol className="comment-list comment-list--children">
+          {node.replies.map((reply) => (
+            <CommentItem key={reply.id} node={reply} articlePath={articlePath} />
+          ))}
+        </ol>
+      ) : null}
+      {node.moreReplies ? (
+        <p className="comment__more">
+          <a href={`${articlePath}?thread=${node.id}#comment-${node.id}`}>More replies{node.hidden ? "" : ` to ${node.authorName}`}</a>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath: string }) {
+  if (node.hidden) {
+    // Its place in the conversation stays, so the replies under it still read in order.
+    return (
+      <li id={`comment-${node.id}`} className={`comment comment--depth-${node.depth} comment--hidden`}>
+        <article className="comment__body" aria-label="Hidden comment">
+          <p className="comment__hidden">This comment is hidden pending review by the moderators.</p>
+        </article>
+        <Replies node={node} articlePath={articlePath} />
+      </li>
+    );
+  }
   const held = node.status === "pending";
   return (
     <li id={`comment-${node.id}`} className={`comment comment--depth-${node.depth}${held ? " comment--held" : ""}`}>
@@ -46,7 +78,7 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
           {node.inReplyTo ? (
             <span className="comment__in-reply-to">
               {" "}
-              in reply to <a href={`#comment-${node.inReplyTo.id}`}>{node.inReplyTo.authorName}</a>
+              in reply to <a href={`#comment-${node.inReplyTo.id}`}>{node.inReplyTo.authorName || "a hidden comment"}</a>
             </span>
           ) : null}
           <a className="comment__permalink" href={`#comment-${node.id}`}>
@@ -71,18 +103,7 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
           </p>
         )}
       </article>
-      {node.replies.length ? (
-        <ol className="comment-list comment-list--children">
-          {node.replies.map((reply) => (
-            <CommentItem key={reply.id} node={reply} articlePath={articlePath} />
-          ))}
-        </ol>
-      ) : null}
-      {node.moreReplies ? (
-        <p className="comment__more">
-          <a href={`${articlePath}?thread=${node.id}#comment-${node.id}`}>More replies to {node.authorName}</a>
-        </p>
-      ) : null}
+      <Replies node={node} articlePath={articlePath} />
     </li>
   );
 }

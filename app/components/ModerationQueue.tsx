@@ -6,7 +6,7 @@ import { useFetcher } from "@remix-run/react";
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { commentToken, INTENT_LABELS, type QueueIntent } from "~/lib/moderation-forms";
 import type { QueueTab } from "~/lib/queue-tabs";
-import { ROLE_LABELS, ROLES, type Role } from "~/lib/roles";
+import { mayChangeCommentOf, ROLE_LABELS, ROLES, type Role } from "~/lib/roles";
 import type { QueueItem } from "~/models/moderation-queue.server";
 import { DateTime } from "./DateTime";
 
@@ -158,6 +158,8 @@ export function QueueItemView({ item, me, returnTo, actionData }: QueueItemProps
   const { author } = item;
   const kind = author.member ? ROLE_LABELS[author.member.role] : "Guest";
   const restricted = author.member?.restricted ?? (author.guestBlocked ? "blocked" : null);
+  // A comment by an editor or admin: a lower role may approve, restore or reply, not change or remove it.
+  const mine = mayChangeCommentOf(me.role, author.member?.role ?? null);
   return (
     <li className={`queue-item queue-item--${item.status}`} id={`item-${item.id}`}>
       <article aria-labelledby={titleId}>
@@ -196,6 +198,7 @@ export function QueueItemView({ item, me, returnTo, actionData }: QueueItemProps
               <DateTime iso={item.createdAt} withTime />
             </Detail>
             {item.heldReason ? <Detail term="Why it is here">{item.heldReason}</Detail> : null}
+            {item.hidden ? <Detail term="Readers see">“This comment is hidden pending review” (its replies stay visible)</Detail> : null}
             {item.reports ? (
               <Detail term="Reports">
                 {item.reports.count}: {item.reports.reasons.map((r) => `${r.label} (${r.count})`).join(", ")}
@@ -211,8 +214,12 @@ export function QueueItemView({ item, me, returnTo, actionData }: QueueItemProps
           </dl>
         </header>
         <div className="comment__content queue-item__body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
-        <StatusForm item={item} returnTo={returnTo} actionData={actionData} />
-        <EditForm item={item} returnTo={returnTo} actionData={actionData?.intent === "edit" ? actionData : undefined} />
+        <StatusForm item={item} returnTo={returnTo} actionData={actionData} protectedFromMe={!mine} />
+        {mine ? (
+          <EditForm item={item} returnTo={returnTo} actionData={actionData?.intent === "edit" ? actionData : undefined} />
+        ) : (
+          <p className="field-hint">Written by an {kind.toLowerCase()}: only someone of that role or higher can edit or remove it.</p>
+        )}
         {item.status === "pending" || item.status === "approved" ? (
           <ReplyForm item={item} returnTo={returnTo} actionData={actionData?.intent === "reply" ? actionData : undefined} />
         ) : null}
@@ -227,7 +234,19 @@ export function QueueItemView({ item, me, returnTo, actionData }: QueueItemProps
   );
 }
 
-function StatusForm({ item, returnTo, actionData }: { item: QueueItem; returnTo: string; actionData?: QueueActionData }) {
+const HARMLESS: StatusIntent[] = ["approve", "restore", "dismiss"];
+
+function StatusForm({
+  item,
+  returnTo,
+  actionData,
+  protectedFromMe,
+}: {
+  item: QueueItem;
+  returnTo: string;
+  actionData?: QueueActionData;
+  protectedFromMe: boolean;
+}) {
   const { fetcher, data, busy } = useQueueFetcher();
   const answer = data ?? actionData;
   const reasonId = `reason-${item.id}`;
@@ -242,11 +261,13 @@ function StatusForm({ item, returnTo, actionData }: { item: QueueItem; returnTo:
           <input id={reasonId} name="reason" type="text" maxLength={500} />
         </p>
         <p className="queue-buttons">
-          {itemIntents(item).map((intent) => (
-            <button key={intent} type="submit" name="intent" value={intent} className={intentClass(intent)} aria-busy={busy || undefined}>
-              {intentLabel(intent, item.status)}
-            </button>
-          ))}
+          {itemIntents(item)
+            .filter((intent) => !protectedFromMe || HARMLESS.includes(intent))
+            .map((intent) => (
+              <button key={intent} type="submit" name="intent" value={intent} className={intentClass(intent)} aria-busy={busy || undefined}>
+                {intentLabel(intent, item.status)}
+              </button>
+            ))}
         </p>
         {answer && !answer.ok && answer.formError && !["edit", "reply"].includes(answer.intent ?? "") ? (
           <p className="field-error" role="alert">

@@ -117,6 +117,7 @@ export const settingsMessages = {
   autoClose: "Please enter a number of days from 1 to 36,500, or leave it empty.",
   guests: "Please choose who may comment.",
   rate: "Please enter a whole number from 1 to 10,000.",
+  reporterAge: "Please enter a whole number of hours from 0 to 8,760.",
 } as const;
 
 const wholeNumber = (min: number, max: number, message: string) =>
@@ -136,6 +137,7 @@ export const SETTINGS_FIELDS = [
   "guestsAllowed",
   "guestRateLimit",
   "memberRateLimit",
+  "reporterMinAgeHours",
 ] as const;
 export type SettingsField = (typeof SETTINGS_FIELDS)[number];
 
@@ -152,6 +154,7 @@ export const settingsSchema = z.object({
   guestsAllowed: z.enum(["yes", "no"], settingsMessages.guests).transform((value) => value === "yes"),
   guestRateLimit: wholeNumber(1, 10_000, settingsMessages.rate),
   memberRateLimit: wholeNumber(1, 10_000, settingsMessages.rate),
+  reporterMinAgeHours: wholeNumber(0, 8760, settingsMessages.reporterAge),
 });
 
 // --- reports ------------------------------------------------------------------

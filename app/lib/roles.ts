@@ -19,3 +19,14 @@ export const ROLE_LABELS: Record<Role, string> = {
   editor: "Editor",
   admin: "Administrator",
 };
+
+/**
+ * May someone with role `actor` edit, unapprove, spam, trash or delete a comment
+ * whose author has role `author` (null: a guest or a deleted account)? Comments by
+ * editors and administrators are theirs to answer for: only someone of at least
+ * the author's role may change them (a moderator may still approve and reply).
+ */
+export function mayChangeCommentOf(actor: Role, author: Role | null): boolean {
+  if (author === null || !hasRole(author, "editor")) return true;
+  return hasRole(actor, author);
+}

@@ -21,8 +21,17 @@ export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
   "reset-password": 60 * 60,
 };
 
-/** Failed log-ins: 10 in 15 minutes, per account and per IP address, then 429. */
+/**
+ * Failed log-ins (OWASP ASVS 2.2: no lock-out anyone else can trigger). An
+ * (account, IP address) pair is refused for 15 minutes after 10 failures; one IP
+ * address after 30 across accounts (a spray). The account itself is never locked:
+ * past 10 failures in 15 minutes from anywhere, each attempt on it waits longer
+ * first (see loginDelayMs), so its owner can still log in from their own address
+ * while a guesser spread over many addresses is slowed to a crawl.
+ */
 export const LOGIN_LIMIT = { limit: 10, windowSeconds: 15 * 60 } as const;
+export const LOGIN_IP_LIMIT = { limit: 30, windowSeconds: 15 * 60 } as const;
+export const LOGIN_SLOWDOWN = { freeFailures: 10, firstDelayMs: 1000, maxDelayMs: 10_000, windowSeconds: 15 * 60 } as const;
 /** Reset mails per address, sign-ups and reset requests per IP, verification mails per account. */
 export const RESET_MAILS_PER_ADDRESS = { limit: 3, windowSeconds: 60 * 60 } as const;
 export const PUBLIC_FORMS_PER_IP = { limit: 20, windowSeconds: 60 * 60 } as const;
@@ -72,6 +81,15 @@ export async function issueToken(db: DB, input: { userId: number; purpose: Token
       .execute();
   });
   return token;
+}
+
+/**
+ * End every unused link of an account, whatever it was for (a reset, a pending
+ * email change, a confirmation): after a password reset or change, a link mailed
+ * before it (perhaps to an attacker's address) must not work any more.
+ */
+export async function endPendingTokens(db: DB, userId: number): Promise<void> {
+  await db.deleteFrom("user_tokens").where("user_id", "=", userId).where("used_at", "is", null).execute();
 }
 
 /** Is this token usable (not used, not expired)? Does not use it up. */
@@ -248,34 +266,65 @@ export type LogInResult =
   | { ok: false; error: "invalid-credentials" }
   | { ok: false; error: "rate-limited"; retryAfterSeconds: number };
 
-function loginRules(emailHash: string, ipHash: string): [RateLimitRule, RateLimitRule] {
-  return [
-    { bucket: "login-account", key: emailHash, ...LOGIN_LIMIT },
-    { bucket: "login-ip", key: ipHash, ...LOGIN_LIMIT },
-  ];
+function loginRules(emailHash: string, ipHash: string): { pair: RateLimitRule; ip: RateLimitRule; account: RateLimitRule } {
+  return {
+    pair: { bucket: "login-account-ip", key: `${emailHash}:${ipHash}`, ...LOGIN_LIMIT },
+    ip: { bucket: "login-ip", key: ipHash, ...LOGIN_IP_LIMIT },
+    // Never refuses (the limit is out of reach): it only counts, for the slow-down.
+    account: { bucket: "login-account", key: emailHash, limit: 1_000_000, windowSeconds: LOGIN_SLOWDOWN.windowSeconds },
+  };
+}
+
+/** How long an attempt waits when the account already had `failures` failed log-ins in the window. */
+export function loginDelayMs(failures: number): number {
+  const over = failures - LOGIN_SLOWDOWN.freeFailures;
+  if (over < 0) return 0;
+  return Math.min(LOGIN_SLOWDOWN.maxDelayMs, LOGIN_SLOWDOWN.firstDelayMs * 2 ** Math.min(over, 16));
+}
+
+export interface LogInOptions {
+  /** How the slow-down waits (tests pass a recorder instead of real time). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Forget an account's failed log-ins, from every address (a good log-in, a password reset). */
+async function clearLoginFailures(db: DB, emailHash: string): Promise<void> {
+  await resetRateLimit(db, { bucket: "login-account", key: emailHash });
+  await db.deleteFrom("rate_limits").where("bucket", "=", "login-account-ip").where(sql<boolean>`starts_with(key, ${`${emailHash}:`})`).execute();
 }
 
 /**
  * Check an email and password. Every attempt is counted first (in one statement
- * per limit, so parallel attempts cannot slip past); a good one gives its count
- * back, so only failures add up: after 10 in 15 minutes for an address or an IP
- * address, attempts are refused without checking the password. An unknown
- * address is counted and hashed against like a known one.
+ * per limit, so parallel attempts cannot slip past); a good one gives its counts
+ * back, so only failures add up. A locked (account, address) pair or address is
+ * refused without checking the password; an account with many recent failures
+ * is slowed down, never locked. An unknown address is counted, slowed and
+ * hashed against like a known one.
  */
-export async function logIn(db: DB, input: { email: string; password: string; clientIp: string }): Promise<LogInResult> {
-  const [accountRule, ipRule] = loginRules(await emailKey(db, input.email), await ipKey(db, input.clientIp));
-  const [perAccount, perIp] = await Promise.all([consumeRateLimit(db, accountRule), consumeRateLimit(db, ipRule)]);
-  if (!perAccount.allowed || !perIp.allowed) {
-    return {
-      ok: false,
-      error: "rate-limited",
-      retryAfterSeconds: Math.max(perAccount.retryAfterSeconds, perIp.retryAfterSeconds),
-    };
+export async function logIn(
+  db: DB,
+  input: { email: string; password: string; clientIp: string },
+  options: LogInOptions = {},
+): Promise<LogInResult> {
+  const emailHash = await emailKey(db, input.email);
+  const rules = loginRules(emailHash, await ipKey(db, input.clientIp));
+  const [perPair, perIp, perAccount] = await Promise.all([
+    consumeRateLimit(db, rules.pair),
+    consumeRateLimit(db, rules.ip),
+    consumeRateLimit(db, rules.account),
+  ]);
+  if (!perPair.allowed || !perIp.allowed) {
+    return { ok: false, error: "rate-limited", retryAfterSeconds: Math.max(perPair.retryAfterSeconds, perIp.retryAfterSeconds) };
   }
+  // The attempts before this one (parallel ones included: each counted first).
+  const delay = loginDelayMs(perAccount.count - 1);
+  if (delay > 0) await (options.sleep ?? realSleep)(delay);
   const account = await findAccountByEmail(db, input.email);
   const good = await verifyPassword(account?.passwordHash, input.password);
   if (!account || !good) return { ok: false, error: "invalid-credentials" };
-  await Promise.all([resetRateLimit(db, accountRule), refundRateLimit(db, ipRule)]);
+  await Promise.all([clearLoginFailures(db, emailHash), refundRateLimit(db, rules.ip)]);
   return { ok: true, userId: account.id };
 }
 
@@ -338,8 +387,8 @@ export async function resetPassword(db: DB, input: { token: string; newPassword:
       .executeTakeFirst();
     if (!user) return { ok: false, error: "invalid-token" } as const;
     await endOtherSessions(trx, user.id, null);
-    await trx.deleteFrom("user_tokens").where("user_id", "=", user.id).where("purpose", "=", "reset-password").execute();
-    await resetRateLimit(trx, { bucket: "login-account", key: await emailKey(trx, used.email) });
+    await endPendingTokens(trx, user.id);
+    await clearLoginFailures(trx, await emailKey(trx, used.email));
     return { ok: true, userId: user.id } as const;
   });
 }
@@ -375,7 +424,7 @@ export async function changePassword(
   const passwordHash = await hashPassword(input.newPassword);
   return db.transaction().execute(async (trx) => {
     await trx.updateTable("users").set({ password_hash: passwordHash }).where("id", "=", account.id).execute();
-    await trx.deleteFrom("user_tokens").where("user_id", "=", account.id).where("purpose", "=", "reset-password").execute();
+    await endPendingTokens(trx, account.id);
     const endedSessions = await endOtherSessions(trx, account.id, input.keepSessionToken);
     return { ok: true, endedSessions } as const;
   });

@@ -20,6 +20,11 @@ export interface PublicComment {
   status: "approved" | "pending";
   /** The member who wrote it (their profile is /users/:id); null or absent for a guest. */
   userId?: number | null;
+  /**
+   * Hidden by member reports, pending review: shown as a placeholder, so its
+   * approved replies stay readable. Its words, name and links are left out.
+   */
+  hidden?: boolean;
 }
 
 export interface ThreadNode extends PublicComment {
@@ -71,7 +76,7 @@ export async function getThreadComments(
   const held = (options.heldCommentIds ?? []).filter((id) => Number.isInteger(id)).slice(0, 50);
   const rows = await db
     .selectFrom("comments")
-    .select(["id", "parent_id", "author_name", "author_url", "body_html", "created_at", "status", "user_id"])
+    .select(["id", "parent_id", "author_name", "author_url", "body_html", "created_at", "status", "user_id", "hidden_at"])
     .where("article_id", "=", articleId)
     .where((eb) =>
       held.length
@@ -94,7 +99,11 @@ export function toPublicComment(row: {
   created_at: Date;
   status: string;
   user_id: number | null;
+  hidden_at?: Date | null;
 }): PublicComment {
+  if (row.hidden_at) {
+    return { id: row.id, parentId: row.parent_id, authorName: "", authorUrl: "", bodyHtml: "", createdAt: row.created_at.toISOString(), status: "approved", userId: null, hidden: true };
+  }
   return {
     id: row.id,
     parentId: row.parent_id,
@@ -119,6 +128,7 @@ export async function getReplyTarget(
     .where("id", "=", commentId)
     .where("article_id", "=", articleId)
     .where("status", "=", "approved")
+    .where("hidden_at", "is", null)
     .executeTakeFirst();
   return row ? { id: row.id, authorName: row.author_name } : null;
 }

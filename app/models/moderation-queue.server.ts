@@ -35,6 +35,8 @@ export interface QueueItem {
   id: number;
   status: CommentStatus;
   reportState: ReportState | null;
+  /** Hidden by member reports, pending review (still approved). */
+  hidden: boolean;
   createdAt: string;
   article: { id: number; slug: string; title: string };
   parent: { id: number; authorName: string } | null;
@@ -83,6 +85,7 @@ export function queuePageQuery(db: DB, options: { tab: QueueTab; cursor?: string
       "c.id",
       "c.status",
       "c.report_state",
+      "c.hidden_at",
       "c.created_at",
       createdAtText.as("created_at_text"),
       "c.user_id",
@@ -137,6 +140,7 @@ export async function listQueue(db: DB, options: { tab: QueueTab; cursor?: strin
       id: row.id,
       status: row.status,
       reportState: row.report_state,
+      hidden: row.hidden_at !== null,
       createdAt: row.created_at.toISOString(),
       article: { id: row.article_id, slug: row.article_slug, title: row.article_title },
       parent: row.parent_id !== null ? { id: row.parent_id, authorName: row.parent_author_name ?? "" } : null,

@@ -25,6 +25,12 @@ export interface ModerationSettings {
   guestRateLimit: number;
   /** Comments a member may post per RATE_WINDOW_MINUTES. */
   memberRateLimit: number;
+  /**
+   * Reports count towards hiding a comment only from members whose account is at
+   * least this many hours old (and who have an approved comment): a raid of fresh
+   * accounts cannot hide anything.
+   */
+  reporterMinAgeHours: number;
 }
 
 export const RATE_WINDOW_MINUTES = 10;
@@ -38,6 +44,7 @@ export const DEFAULT_MODERATION_SETTINGS: Readonly<ModerationSettings> = Object.
   guestsAllowed: true,
   guestRateLimit: 5,
   memberRateLimit: 20,
+  reporterMinAgeHours: 24,
 });
 
 /** The settings in force (the stored row, or the defaults). */
@@ -53,6 +60,7 @@ export async function getModerationSettings(db: DB): Promise<ModerationSettings>
     guestsAllowed: row.guests_allowed,
     guestRateLimit: row.guest_rate_limit,
     memberRateLimit: row.member_rate_limit,
+    reporterMinAgeHours: row.reporter_min_age_hours,
   };
 }
 
@@ -85,6 +93,7 @@ export async function saveModerationSettings(
         guests_allowed: next.guestsAllowed,
         guest_rate_limit: next.guestRateLimit,
         member_rate_limit: next.memberRateLimit,
+        reporter_min_age_hours: next.reporterMinAgeHours,
         updated_at: new Date(),
         updated_by: input.moderatorId,
       })

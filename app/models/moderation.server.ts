@@ -12,8 +12,9 @@
 import { createHash } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import type { DB } from "../../db/connection";
-import type { CommentStatus, Database, ReportState } from "../../db/schema";
+import type { CommentStatus, Database, ReportState, Role } from "../../db/schema";
 import { renderCommentMarkdown } from "../lib/markdown.server";
+import { mayChangeCommentOf } from "../lib/roles";
 import { countLinks, findListedWord } from "../lib/word-rules";
 import { CLOSED_MESSAGE, RATE_LIMITED_MESSAGE } from "../lib/moderation-text";
 import { commentingState } from "./commenting.server";
@@ -222,7 +223,8 @@ function inTransaction<T>(db: Executor, work: (trx: Transaction<Database>) => Pr
 export const MODERATION_ACTIONS = ["approve", "unapprove", "spam", "trash", "restore", "delete"] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
-export type ActionError = "not-found" | "conflict" | "not-allowed";
+/** outranked: the comment is by an editor or administrator, and the moderator's role is lower. */
+export type ActionError = "not-found" | "conflict" | "not-allowed" | "outranked";
 
 export type CommentActionResult =
   | { ok: true; commentId: number; changed: boolean; before: CommentStatus; after: CommentStatus | null }
@@ -238,6 +240,10 @@ interface LockedComment {
   status: CommentStatus;
   report_state: ReportState | null;
   body_markdown: string;
+  /** Set while member reports hide the comment (it stays approved). */
+  hidden_at: Date | null;
+  /** The role of its member author; null for a guest or a deleted account. */
+  author_role: Role | null;
 }
 
 /** Read comments FOR UPDATE in one transaction: every action on a comment starts here. */
@@ -245,13 +251,39 @@ export async function lockComments(trx: Transaction<Database>, ids: number[]): P
   if (ids.length === 0) return new Map();
   // Always lock in id order: two bulk actions over the same rows cannot deadlock.
   const rows = await trx
-    .selectFrom("comments")
-    .select(["id", "article_id", "parent_id", "user_id", "author_name", "author_email", "status", "report_state", "body_markdown"])
-    .where("id", "in", ids)
-    .orderBy("id")
-    .forUpdate()
+    .selectFrom("comments as c")
+    .leftJoin("users as u", "u.id", "c.user_id")
+    .select([
+      "c.id",
+      "c.article_id",
+      "c.parent_id",
+      "c.user_id",
+      "c.author_name",
+      "c.author_email",
+      "c.status",
+      "c.report_state",
+      "c.body_markdown",
+      "c.hidden_at",
+      "u.role as author_role",
+    ])
+    .where("c.id", "in", ids)
+    .orderBy("c.id")
+    // Only the comments are locked: an author's role is read, never changed here.
+    .forUpdate("c")
     .execute();
   return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** The role of whoever acts (null: the system, which may do anything). */
+async function actorRole(trx: Transaction<Database>, moderatorId: number | null | undefined): Promise<Role | null> {
+  if (moderatorId == null) return null;
+  const row = await trx.selectFrom("users").select("role").where("id", "=", moderatorId).executeTakeFirst();
+  // An actor who is no longer there has no standing: the lowest role.
+  return row?.role ?? "member";
+}
+
+function outranked(role: Role | null, row: LockedComment): boolean {
+  return role !== null && !mayChangeCommentOf(role, row.author_role);
 }
 
 /** Where Restore puts a comment back: the status it had before it was spammed or trashed (from the log), else Pending. */
@@ -343,6 +375,8 @@ async function moveComment(
       status: target,
       held_reason: target === "approved" ? null : note,
       report_state: reportState,
+      // Whatever a moderator decides ends "hidden pending review".
+      hidden_at: null,
       updated_at: new Date(),
     })
     .where("id", "=", row.id)
@@ -374,6 +408,9 @@ export async function moderateComments(
   return inTransaction(db, async (trx) => {
     const rows = await lockComments(trx, ids);
     const actor = await resolveActor(trx, input.moderatorId);
+    const role = await actorRole(trx, input.moderatorId);
+    // Approving and restoring never harm a comment; the rest are refused on a higher role's comment.
+    const guarded = input.action !== "approve" && input.action !== "restore";
     const restoreTo = input.action === "restore" ? await restoreTargets(trx, ids) : new Map<number, CommentStatus>();
     const results: CommentActionResult[] = [];
     const entries: LogInput[] = [];
@@ -384,6 +421,10 @@ export async function moderateComments(
         continue;
       }
       const expected = input.expected?.get(id);
+      if (guarded && outranked(role, row)) {
+        results.push({ ok: false, commentId: id, error: "outranked", current: row.status });
+        continue;
+      }
       if (input.action === "delete") {
         if (expected && expected !== row.status) {
           results.push({ ok: false, commentId: id, error: "conflict", current: row.status });
@@ -406,7 +447,11 @@ export async function moderateComments(
         continue;
       }
       const target = targetFor(input.action, row, restoreTo);
-      if (target === row.status) {
+      if (target === "approved" && row.status === "approved" && row.hidden_at !== null && (!expected || expected === row.status)) {
+        // Approving a comment that reports hid: it shows again, and its reports are dismissed.
+        entries.push(await moveComment(trx, row, target, actor, reason));
+        results.push({ ok: true, commentId: id, changed: true, before: row.status, after: target });
+      } else if (target === row.status) {
         results.push({ ok: true, commentId: id, changed: false, before: row.status, after: row.status });
       } else if (expected && expected !== row.status) {
         results.push({ ok: false, commentId: id, error: "conflict", current: row.status });
@@ -424,7 +469,7 @@ export async function moderateComments(
 
 export type StatusChange =
   | { ok: true; commentId: number; before: CommentStatus; after: CommentStatus }
-  | { ok: false; error: "not-found" | "conflict"; current?: CommentStatus };
+  | { ok: false; error: "not-found" | "conflict" | "outranked"; current?: CommentStatus };
 
 /**
  * Move a comment to a status. The row is locked for the transaction, so two
@@ -438,7 +483,10 @@ export async function setCommentStatus(
   return inTransaction(db, async (trx) => {
     const row = (await lockComments(trx, [input.commentId])).get(input.commentId);
     if (!row) return { ok: false, error: "not-found" } as const;
-    if (row.status !== input.status) {
+    if (input.status !== "approved" && outranked(await actorRole(trx, input.moderatorId), row)) {
+      return { ok: false, error: "outranked", current: row.status } as const;
+    }
+    if (row.status !== input.status || (input.status === "approved" && row.hidden_at !== null)) {
       if (input.expectedStatus && input.expectedStatus !== row.status) return { ok: false, error: "conflict", current: row.status } as const;
       const actor = await resolveActor(trx, input.moderatorId);
       await logActions(trx, [await moveComment(trx, row, input.status, actor, (input.reason ?? "").trim())]);
@@ -461,7 +509,7 @@ export function bodyFingerprint(body: string): string {
 
 export type EditResult =
   | { ok: true; commentId: number; changed: boolean }
-  | { ok: false; error: "not-found" | "conflict" };
+  | { ok: false; error: "not-found" | "conflict" | "outranked" };
 
 /** Change a comment's body (re-rendered through the same Markdown sanitizer), logged with the old body. */
 export async function editComment(
@@ -472,6 +520,7 @@ export async function editComment(
   return inTransaction(db, async (trx) => {
     const row = (await lockComments(trx, [input.commentId])).get(input.commentId);
     if (!row) return { ok: false, error: "not-found" } as const;
+    if (outranked(await actorRole(trx, input.moderatorId), row)) return { ok: false, error: "outranked" } as const;
     if (row.body_markdown === body) return { ok: true, commentId: row.id, changed: false } as const;
     if (input.expectedFingerprint && input.expectedFingerprint !== bodyFingerprint(row.body_markdown)) {
       return { ok: false, error: "conflict" } as const;

@@ -75,10 +75,11 @@ interface CommentRow {
   created_at: Date;
   status: string;
   user_id: number | null;
+  hidden_at: Date | null;
 }
 
 const PUBLIC_COLUMNS = sql.raw(
-  "c.id, c.parent_id, c.root_id, c.author_name, c.author_url, c.body_html, c.created_at, c.status, c.user_id",
+  "c.id, c.parent_id, c.root_id, c.author_name, c.author_url, c.body_html, c.created_at, c.status, c.user_id, c.hidden_at",
 );
 // The cursor of a row, exact to the microsecond (a JS Date keeps milliseconds only).
 const CURSOR_AT = sql.raw(`to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`);

@@ -145,6 +145,8 @@ export async function getPublicProfile(db: DB, userId: number): Promise<PublicPr
       .innerJoin("articles", "articles.id", "comments.article_id")
       .where("comments.user_id", "=", userId)
       .where("comments.status", "=", "approved")
+      // Hidden by reports pending review: not shown on the profile either.
+      .where("comments.hidden_at", "is", null)
       .where("articles.published_at", "is not", null)
       .where("articles.published_at", "<=", sql<Date>`now()`);
   }

@@ -1,16 +1,34 @@
 // A member reports a comment to the moderators, once, with a reason. A guest is
-// asked to log in first (and comes back here).
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+// asked to log in first (and comes back here); a member who has not confirmed
+// their address gets 403 (throwaway accounts must not be able to report).
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorSummary } from "~/components/AccountFields";
-import { formText } from "~/lib/account-http.server";
+import { formText, retryAfter } from "~/lib/account-http.server";
 import { reportSchema } from "~/lib/moderation-forms";
-import { requireUser } from "~/lib/session.server";
+import { requireUser, type CurrentUser } from "~/lib/session.server";
 import { parseForm } from "~/lib/validation";
 import { getReportView, REPORT_REASON_LABELS, REPORT_REASONS, reportComment } from "~/models/reports.server";
 
 export const meta: MetaFunction = () => [{ title: "Report a comment: Assay" }, { name: "robots", content: "noindex" }];
+
+// Remix keeps an action's headers only when the route passes them on (Retry-After on a 429).
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers({ "Cache-Control": "private, no-store" });
+  const retry = actionHeaders.get("Retry-After");
+  if (retry) headers.set("Retry-After", retry);
+  return headers;
+};
+
+const UNCONFIRMED = "Please confirm your email address (see the link we mailed you, or ask for a new one at /account) before reporting comments.";
+
+/** A confirmed member: a guest is sent to log in, an unconfirmed member gets 403. */
+async function requireReporter(request: Request, context: LoaderFunctionArgs["context"]): Promise<CurrentUser> {
+  const user = await requireUser(request, context);
+  if (!user.emailVerified) throw new Response(UNCONFIRMED, { status: 403, statusText: "Forbidden" });
+  return user;
+}
 
 function commentIdOf(params: { commentId?: string }): number {
   const id = Number(params.commentId);
@@ -20,10 +38,13 @@ function commentIdOf(params: { commentId?: string }): number {
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const commentId = commentIdOf(params);
-  const user = await requireUser(request, context);
+  const user = await requireReporter(request, context);
   const view = await getReportView(context.db, { commentId, reporterId: user.id });
   if (!view) throw new Response("Comment not found", { status: 404 });
-  return json({ view, reasons: REPORT_REASONS.map((reason) => ({ reason, label: REPORT_REASON_LABELS[reason] })) });
+  return json(
+    { view, reasons: REPORT_REASONS.map((reason) => ({ reason, label: REPORT_REASON_LABELS[reason] })) },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
 }
 
 const ERRORS = {
@@ -33,18 +54,31 @@ const ERRORS = {
   "own-comment": "You cannot report your own comment.",
   restricted: "Your account cannot report comments while it is suspended or banned.",
   "details-required": "Please tell the moderators what is wrong with it.",
+  unconfirmed: UNCONFIRMED,
 } as const;
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const commentId = commentIdOf(params);
-  const user = await requireUser(request, context);
+  const user = await requireReporter(request, context);
   const form = await request.formData();
   const values = { reason: formText(form, "reason"), details: formText(form, "details") };
   const parsed = parseForm(reportSchema, values);
   if (!parsed.ok) return json({ errors: parsed.errors, values, formError: null }, { status: 400 });
-  const result = await reportComment(context.db, { commentId, reporterId: user.id, ...parsed.data });
+  const result = await reportComment(context.db, { commentId, reporterId: user.id, clientIp: context.clientIp, ...parsed.data });
   if (!result.ok) {
-    const status = result.error === "restricted" || result.error === "own-comment" ? 403 : result.error === "details-required" ? 400 : 409;
+    if (result.error === "rate-limited") {
+      const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60));
+      return json(
+        { errors: {}, values, formError: `You have sent many reports in a short time. Please try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` },
+        { status: 429, headers: retryAfter(result.retryAfterSeconds) },
+      );
+    }
+    const status =
+      result.error === "restricted" || result.error === "own-comment" || result.error === "unconfirmed"
+        ? 403
+        : result.error === "details-required"
+          ? 400
+          : 409;
     return json({ errors: {}, values, formError: ERRORS[result.error] }, { status });
   }
   return redirect(`/comments/${commentId}/report`, { status: 303 });

@@ -67,6 +67,7 @@ function summarize(intent: string, results: CommentActionResult[]): string {
   const conflicts = results.filter((r) => !r.ok && r.error === "conflict");
   const refused = results.filter((r) => !r.ok && r.error === "not-allowed").length;
   const missing = results.filter((r) => !r.ok && r.error === "not-found").length;
+  const outranked = results.filter((r) => !r.ok && r.error === "outranked").length;
   const parts: string[] = [];
   if (changed) parts.push(`${plural(changed, "comment")} ${PAST_TENSE[intent] ?? "changed"}.`);
   if (unchanged) parts.push(`${plural(unchanged, "comment was", "comments were")} already ${PAST_TENSE[intent] ?? "so"}.`);
@@ -84,6 +85,7 @@ function summarize(intent: string, results: CommentActionResult[]): string {
     );
   }
   if (missing) parts.push(`${plural(missing, "comment")} no longer ${missing === 1 ? "exists" : "exist"}.`);
+  if (outranked) parts.push(`${plural(outranked, "comment")} left alone: ${OUTRANKED.charAt(0).toLowerCase()}${OUTRANKED.slice(1)}`);
   return parts.join(" ") || "Nothing changed.";
 }
 
@@ -94,6 +96,7 @@ function firstErrors(issues: { path: PropertyKey[]; message: string }[]): Record
 }
 
 const NOT_FOUND = "That comment no longer exists.";
+const OUTRANKED = "Only an editor or administrator can change a comment written by an editor or administrator.";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, context, "moderator");
@@ -139,6 +142,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
         reason,
         expected: new Map(comments.map((c) => [c.id, c.status])),
       });
+      // Nothing but comments of a higher role: refused outright (in a selection, the others go ahead).
+      if (results.length > 0 && results.every((r) => !r.ok && r.error === "outranked")) return fail(403, { formError: OUTRANKED });
       return done(summarize(parsed.data.intent, results));
     }
     case "edit": {
@@ -153,12 +158,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
         expectedFingerprint: parsed.data.fingerprint,
       });
       if (!result.ok) {
-        return fail(result.error === "conflict" ? 409 : 404, {
+        return fail(result.error === "conflict" ? 409 : result.error === "outranked" ? 403 : 404, {
           values,
           formError:
             result.error === "conflict"
               ? "Another moderator changed this comment while you were editing it. Your text is kept below; reload to see theirs."
-              : NOT_FOUND,
+              : result.error === "outranked"
+                ? OUTRANKED
+                : NOT_FOUND,
         });
       }
       return done(result.changed ? "Comment edited." : "Nothing changed in the comment.");

@@ -1,11 +1,14 @@
 // The moderation rules, stored in Postgres (app/models/moderation-settings.server.ts)
 // and applied by the moderation pipeline (app/models/moderation.server.ts).
+// Site-wide rules: editors and administrators change them; moderators read them
+// (as Discourse keeps site settings from moderators).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorSummary } from "~/components/AccountFields";
 import { SETTINGS_FIELDS, settingsSchema, type SettingsField } from "~/lib/moderation-forms";
 import { redirectWithNotice, takeNotice } from "~/lib/moderation-notice.server";
+import { hasRole } from "~/lib/roles";
 import { requireRole } from "~/lib/session.server";
 import { formValues, parseForm } from "~/lib/validation";
 import {
@@ -28,20 +31,27 @@ function toValues(settings: ModerationSettings): Record<SettingsField, string> {
     guestsAllowed: settings.guestsAllowed ? "yes" : "no",
     guestRateLimit: String(settings.guestRateLimit),
     memberRateLimit: String(settings.memberRateLimit),
+    reporterMinAgeHours: String(settings.reporterMinAgeHours),
   };
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireRole(request, context, "moderator");
+  const me = await requireRole(request, context, "moderator");
   const [settings, { notice, headers }] = await Promise.all([getModerationSettings(context.db), takeNotice(request)]);
   return json(
-    { values: toValues(settings), defaults: toValues(DEFAULT_MODERATION_SETTINGS), notice, rateWindow: RATE_WINDOW_MINUTES },
+    {
+      values: toValues(settings),
+      defaults: toValues(DEFAULT_MODERATION_SETTINGS),
+      notice,
+      rateWindow: RATE_WINDOW_MINUTES,
+      canEdit: hasRole(me.role, "editor"),
+    },
     { headers: { ...headers, "Cache-Control": "private, no-store" } },
   );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const me = await requireRole(request, context, "moderator");
+  const me = await requireRole(request, context, "editor");
   const form = await request.formData();
   const values = formValues(form, SETTINGS_FIELDS);
   const parsed = parseForm(settingsSchema, values);
@@ -59,6 +69,7 @@ const LABELS: Record<SettingsField, string> = {
   guestsAllowed: "Who may comment",
   guestRateLimit: "Guest comments",
   memberRateLimit: "Member comments",
+  reporterMinAgeHours: "Reporters' account age",
 };
 
 function FieldError({ id, message }: { id: string; message?: string }) {
@@ -89,98 +100,127 @@ export default function ModerationSettingsRoute() {
       <div role="status" className={loaded.notice ? "notice" : undefined}>
         {loaded.notice ? <p>{loaded.notice}</p> : null}
       </div>
+      {loaded.canEdit ? null : (
+        <p className="notice" id="settings-read-only">
+          These rules apply to the whole site: only editors and administrators can change them. You can read them here.
+        </p>
+      )}
       <Form method="post" noValidate className="settings-form">
         <ErrorSummary form="settings" errors={errors} labels={LABELS} />
-        <fieldset aria-describedby={errors.holdMode ? "settings-holdMode-error" : undefined}>
-          <legend>Which comments to hold for review</legend>
-          {(
-            [
-              ["all", "Every comment"],
-              ["first-time", "Comments from first-time authors (until one of theirs is approved)"],
-              ["none", "None (other rules may still hold a comment)"],
-            ] as const
-          ).map(([value, label]) => (
-            <p key={value} className="settings-choice">
-              <input type="radio" id={`settings-holdMode-${value}`} name="holdMode" value={value} defaultChecked={values.holdMode === value} />{" "}
-              <label htmlFor={`settings-holdMode-${value}`}>
-                {label}
-                {d.holdMode === value ? " (default)" : ""}
-              </label>
-            </p>
-          ))}
-          <FieldError id="settings-holdMode" message={errors.holdMode} />
-        </fieldset>
+        {/* A disabled fieldset makes every control inside read-only for a moderator. */}
+        <fieldset disabled={!loaded.canEdit} className="settings-fields" aria-describedby={loaded.canEdit ? undefined : "settings-read-only"}>
+          <fieldset aria-describedby={errors.holdMode ? "settings-holdMode-error" : undefined}>
+            <legend>Which comments to hold for review</legend>
+            {(
+              [
+                ["all", "Every comment"],
+                ["first-time", "Comments from first-time authors (until one of theirs is approved)"],
+                ["none", "None (other rules may still hold a comment)"],
+              ] as const
+            ).map(([value, label]) => (
+              <p key={value} className="settings-choice">
+                <input type="radio" id={`settings-holdMode-${value}`} name="holdMode" value={value} defaultChecked={values.holdMode === value} />{" "}
+                <label htmlFor={`settings-holdMode-${value}`}>
+                  {label}
+                  {d.holdMode === value ? " (default)" : ""}
+                </label>
+              </p>
+            ))}
+            <FieldError id="settings-holdMode" message={errors.holdMode} />
+          </fieldset>
 
-        <p className="queue-field">
-          <label htmlFor="settings-maxLinks">Hold a comment with more than this many links (default {d.maxLinks})</label>
-          <input id="settings-maxLinks" name="maxLinks" type="text" inputMode="numeric" defaultValue={values.maxLinks} {...invalid("maxLinks")} />
-          <FieldError id="settings-maxLinks" message={errors.maxLinks} />
-        </p>
-
-        <p className="queue-field">
-          <label htmlFor="settings-heldWords">Held words: a comment with one of them waits in Pending</label>
-          <textarea id="settings-heldWords" name="heldWords" rows={5} defaultValue={values.heldWords} aria-describedby="settings-words-hint" />
-        </p>
-        <p className="queue-field">
-          <label htmlFor="settings-blockedWords">Blocked words: a comment with one of them goes to Spam</label>
-          <textarea id="settings-blockedWords" name="blockedWords" rows={5} defaultValue={values.blockedWords} aria-describedby="settings-words-hint" />
-          <span id="settings-words-hint" className="field-hint">
-            One word or phrase per line. They match whole words in any case, in the comment and in the author&apos;s name, email and
-            website: “pump” matches “PUMP” and “pump-and-dump”, not “pumpkin”.
-          </span>
-        </p>
-
-        <p className="queue-field">
-          <label htmlFor="settings-autoCloseDays">Close comments this many days after an article is published (empty: never)</label>
-          <input
-            id="settings-autoCloseDays"
-            name="autoCloseDays"
-            type="text"
-            inputMode="numeric"
-            defaultValue={values.autoCloseDays}
-            {...invalid("autoCloseDays")}
-          />
-          <FieldError id="settings-autoCloseDays" message={errors.autoCloseDays} />
-        </p>
-
-        <fieldset>
-          <legend>Who may comment</legend>
-          <p className="settings-choice">
-            <input type="radio" id="settings-guests-yes" name="guestsAllowed" value="yes" defaultChecked={values.guestsAllowed === "yes"} />{" "}
-            <label htmlFor="settings-guests-yes">Guests and members (default)</label>
-          </p>
-          <p className="settings-choice">
-            <input type="radio" id="settings-guests-no" name="guestsAllowed" value="no" defaultChecked={values.guestsAllowed === "no"} />{" "}
-            <label htmlFor="settings-guests-no">Members only</label>
-          </p>
-          <FieldError id="settings-guestsAllowed" message={errors.guestsAllowed} />
-        </fieldset>
-
-        <fieldset>
-          <legend>Rate limits: comments allowed per {loaded.rateWindow} minutes</legend>
           <p className="queue-field">
-            <label htmlFor="settings-guestRateLimit">From one guest IP address (default {d.guestRateLimit})</label>
-            <input id="settings-guestRateLimit" name="guestRateLimit" type="text" inputMode="numeric" defaultValue={values.guestRateLimit} {...invalid("guestRateLimit")} />
-            <FieldError id="settings-guestRateLimit" message={errors.guestRateLimit} />
+            <label htmlFor="settings-maxLinks">Hold a comment with more than this many links (default {d.maxLinks})</label>
+            <input id="settings-maxLinks" name="maxLinks" type="text" inputMode="numeric" defaultValue={values.maxLinks} {...invalid("maxLinks")} />
+            <FieldError id="settings-maxLinks" message={errors.maxLinks} />
+          </p>
+
+          <p className="queue-field">
+            <label htmlFor="settings-heldWords">Held words: a comment with one of them waits in Pending</label>
+            <textarea id="settings-heldWords" name="heldWords" rows={5} defaultValue={values.heldWords} aria-describedby="settings-words-hint" />
           </p>
           <p className="queue-field">
-            <label htmlFor="settings-memberRateLimit">From one member (default {d.memberRateLimit})</label>
+            <label htmlFor="settings-blockedWords">Blocked words: a comment with one of them goes to Spam</label>
+            <textarea id="settings-blockedWords" name="blockedWords" rows={5} defaultValue={values.blockedWords} aria-describedby="settings-words-hint" />
+            <span id="settings-words-hint" className="field-hint">
+              One word or phrase per line. They match whole words in any case, in the comment and in the author&apos;s name, email and
+              website: “pump” matches “PUMP” and “pump-and-dump”, not “pumpkin”.
+            </span>
+          </p>
+
+          <p className="queue-field">
+            <label htmlFor="settings-autoCloseDays">Close comments this many days after an article is published (empty: never)</label>
             <input
-              id="settings-memberRateLimit"
-              name="memberRateLimit"
+              id="settings-autoCloseDays"
+              name="autoCloseDays"
               type="text"
               inputMode="numeric"
-              defaultValue={values.memberRateLimit}
-              {...invalid("memberRateLimit")}
+              defaultValue={values.autoCloseDays}
+              {...invalid("autoCloseDays")}
             />
-            <FieldError id="settings-memberRateLimit" message={errors.memberRateLimit} />
+            <FieldError id="settings-autoCloseDays" message={errors.autoCloseDays} />
           </p>
+
+          <fieldset>
+            <legend>Who may comment</legend>
+            <p className="settings-choice">
+              <input type="radio" id="settings-guests-yes" name="guestsAllowed" value="yes" defaultChecked={values.guestsAllowed === "yes"} />{" "}
+              <label htmlFor="settings-guests-yes">Guests and members (default)</label>
+            </p>
+            <p className="settings-choice">
+              <input type="radio" id="settings-guests-no" name="guestsAllowed" value="no" defaultChecked={values.guestsAllowed === "no"} />{" "}
+              <label htmlFor="settings-guests-no">Members only</label>
+            </p>
+            <FieldError id="settings-guestsAllowed" message={errors.guestsAllowed} />
+          </fieldset>
+
+          <fieldset>
+            <legend>Rate limits: comments allowed per {loaded.rateWindow} minutes</legend>
+            <p className="queue-field">
+              <label htmlFor="settings-guestRateLimit">From one guest IP address (default {d.guestRateLimit})</label>
+              <input id="settings-guestRateLimit" name="guestRateLimit" type="text" inputMode="numeric" defaultValue={values.guestRateLimit} {...invalid("guestRateLimit")} />
+              <FieldError id="settings-guestRateLimit" message={errors.guestRateLimit} />
+            </p>
+            <p className="queue-field">
+              <label htmlFor="settings-memberRateLimit">From one member (default {d.memberRateLimit})</label>
+              <input
+                id="settings-memberRateLimit"
+                name="memberRateLimit"
+                type="text"
+                inputMode="numeric"
+                defaultValue={values.memberRateLimit}
+                {...invalid("memberRateLimit")}
+              />
+              <FieldError id="settings-memberRateLimit" message={errors.memberRateLimit} />
+            </p>
+          </fieldset>
+
+          <fieldset>
+            <legend>Reports</legend>
+            <p className="queue-field">
+              <label htmlFor="settings-reporterMinAgeHours">
+                A comment is hidden after 3 reports from members whose account is at least this many hours old and who have an
+                approved comment (default {d.reporterMinAgeHours}: one day). Other reports still reach the Reported tab.
+              </label>
+              <input
+                id="settings-reporterMinAgeHours"
+                name="reporterMinAgeHours"
+                type="text"
+                inputMode="numeric"
+                defaultValue={values.reporterMinAgeHours}
+                {...invalid("reporterMinAgeHours")}
+              />
+              <FieldError id="settings-reporterMinAgeHours" message={errors.reporterMinAgeHours} />
+            </p>
+          </fieldset>
+          {loaded.canEdit ? (
+            <p>
+              <button type="submit" className="button" aria-busy={navigation.state === "submitting" || undefined}>
+                Save rules
+              </button>
+            </p>
+          ) : null}
         </fieldset>
-        <p>
-          <button type="submit" className="button" aria-busy={navigation.state === "submitting" || undefined}>
-            Save rules
-          </button>
-        </p>
       </Form>
     </section>
   );

@@ -7,7 +7,10 @@ import {
   changeDisplayName,
   changePassword,
   deleteAccount,
+  LOGIN_IP_LIMIT,
   LOGIN_LIMIT,
+  LOGIN_SLOWDOWN,
+  loginDelayMs,
   logIn,
   requestEmailChange,
   requestPasswordReset,
@@ -19,6 +22,7 @@ import {
 } from "~/models/accounts.server";
 import { getCurrentUser, startSession, SESSION_COOKIE_NAME } from "~/lib/session.server";
 import { hashToken } from "~/lib/tokens.server";
+import { passwordVerificationCount } from "~/lib/passwords.server";
 import { createUser, findAccountById, getPublicProfile } from "~/models/users.server";
 import { approveComment } from "~/models/moderation.server";
 import { useTestDatabase } from "../support/db";
@@ -27,6 +31,7 @@ import { createArticle, createComment } from "../support/factories";
 const t = useTestDatabase();
 const links = { origin: "http://localhost:3000" };
 const ip = "198.51.100.20";
+const noSleep = { sleep: async () => {} };
 
 async function mails(to: string) {
   return t.db.selectFrom("outbox").selectAll().where(sql`lower(to_address)`, "=", to.toLowerCase()).orderBy("id").execute();
@@ -124,54 +129,72 @@ describe("log-in", () => {
     expect(await logIn(t.db, { email: "case@EXAMPLE.com", password: "correct horse battery", clientIp: ip })).toEqual({ ok: true, userId: a.id });
   });
 
-  it("fails the same way for an unknown address and a wrong password, in about the same time", async () => {
+  it("fails the same way for an unknown address and a wrong password, after the same argon2 work", async () => {
     await account("known@example.com", "correct horse battery");
-    const wrong = await logIn(t.db, { email: "known@example.com", password: "not the password", clientIp: ip });
-    const unknown = await logIn(t.db, { email: "nobody@example.com", password: "not the password", clientIp: ip });
-    expect(wrong).toEqual({ ok: false, error: "invalid-credentials" });
-    expect(unknown).toEqual(wrong);
-
-    // Both run argon2: an unknown address is checked against a throwaway hash.
-    const time = async (email: string) => {
-      const started = performance.now();
-      await logIn(t.db, { email, password: "not the password", clientIp: `10.0.0.${Math.floor(Math.random() * 200)}` });
-      return performance.now() - started;
+    const verifiedBy = async (email: string) => {
+      const before = passwordVerificationCount();
+      const result = await logIn(t.db, { email, password: "not the password", clientIp: ip });
+      return { result, verifications: passwordVerificationCount() - before };
     };
-    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const known: number[] = [];
-    const nobody: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      known.push(await time("known@example.com"));
-      nobody.push(await time(`nobody${i}@example.com`));
-    }
-    const ratio = median(nobody) / median(known);
-    // Without the throwaway hash an unknown address answers ten times faster; allow for a busy machine.
-    expect(ratio).toBeGreaterThan(0.4);
-    expect(ratio).toBeLessThan(2.5);
+    const wrong = await verifiedBy("known@example.com");
+    const unknown = await verifiedBy("nobody@example.com");
+    expect(wrong.result).toEqual({ ok: false, error: "invalid-credentials" });
+    expect(unknown.result).toEqual(wrong.result);
+    // Both run argon2 exactly once: an unknown address is checked against a throwaway hash.
+    expect(wrong.verifications).toBe(1);
+    expect(unknown.verifications).toBe(1);
   });
 
-  it("after 10 failures for an account in 15 minutes, refuses even the right password, with the time to wait", async () => {
+  it("after 10 failures for an account from one IP address, refuses that pair only, with the time to wait", async () => {
     const a = await account("target@example.com", "correct horse battery");
     for (let i = 0; i < LOGIN_LIMIT.limit; i++) {
-      // From different addresses: the per-account limit alone must stop this.
-      expect(await logIn(t.db, { email: a.email, password: `guess ${i}`, clientIp: `192.0.2.${i}` })).toEqual({ ok: false, error: "invalid-credentials" });
+      expect(await logIn(t.db, { email: a.email, password: `guess ${i}`, clientIp: "192.0.2.66" })).toEqual({ ok: false, error: "invalid-credentials" });
     }
-    const blocked = await logIn(t.db, { email: a.email, password: a.password, clientIp: "192.0.2.200" });
+    const before = passwordVerificationCount();
+    const blocked = await logIn(t.db, { email: a.email, password: a.password, clientIp: "192.0.2.66" });
     expect(blocked).toMatchObject({ ok: false, error: "rate-limited" });
     if (blocked.ok || blocked.error !== "rate-limited") throw new Error("unreachable");
     expect(blocked.retryAfterSeconds).toBeGreaterThan(14 * 60);
     expect(blocked.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+    // Refused without checking the password at all.
+    expect(passwordVerificationCount()).toBe(before);
+    // The owner, from their own address, is not locked out.
+    expect(await logIn(t.db, { email: a.email, password: a.password, clientIp: "198.51.100.77" }, noSleep)).toEqual({ ok: true, userId: a.id });
     // An unknown address is limited the same way: nothing tells the two apart.
-    for (let i = 0; i < LOGIN_LIMIT.limit; i++) await logIn(t.db, { email: "ghost@example.com", password: `guess ${i}`, clientIp: `192.0.2.${i}` });
-    expect(await logIn(t.db, { email: "ghost@example.com", password: "x", clientIp: "192.0.2.201" })).toMatchObject({ error: "rate-limited" });
-    // Once the window has passed, the right password works again.
+    for (let i = 0; i < LOGIN_LIMIT.limit; i++) await logIn(t.db, { email: "ghost@example.com", password: `guess ${i}`, clientIp: "192.0.2.67" });
+    expect(await logIn(t.db, { email: "ghost@example.com", password: "x", clientIp: "192.0.2.67" })).toMatchObject({ error: "rate-limited" });
+    // Once the window has passed, the pair may try again.
     await t.db.updateTable("rate_limits").set({ expires_at: sql<Date>`now() - interval '1 second'` }).execute();
-    expect(await logIn(t.db, { email: a.email, password: a.password, clientIp: "192.0.2.200" })).toEqual({ ok: true, userId: a.id });
+    expect(await logIn(t.db, { email: a.email, password: a.password, clientIp: "192.0.2.66" })).toEqual({ ok: true, userId: a.id });
   });
 
-  it("after 10 failures from one IP address, refuses that address for any account", async () => {
+  it("never locks an account attacked from many addresses: it slows each attempt down, and its owner still gets in", async () => {
+    const a = await account("moderator@example.com", "correct horse battery");
+    const waits: number[] = [];
+    const recorder = { sleep: async (ms: number) => void waits.push(ms) };
+    for (let i = 0; i < LOGIN_SLOWDOWN.freeFailures + 4; i++) {
+      expect(await logIn(t.db, { email: a.email, password: `guess ${i}`, clientIp: `192.0.2.${i}` }, recorder)).toEqual({
+        ok: false,
+        error: "invalid-credentials",
+      });
+    }
+    // The first ten cost nothing extra; then each waits twice as long as the last.
+    expect(waits).toEqual([1000, 2000, 4000, 8000]);
+    waits.length = 0;
+    // The owner, from their own address: slowed, never refused.
+    expect(await logIn(t.db, { email: a.email, password: a.password, clientIp: "203.0.113.5" }, recorder)).toEqual({ ok: true, userId: a.id });
+    expect(waits).toEqual([LOGIN_SLOWDOWN.maxDelayMs]);
+    // A good log-in clears the account's failures: the next attempt waits for nothing.
+    waits.length = 0;
+    await logIn(t.db, { email: a.email, password: "one more guess", clientIp: "192.0.2.250" }, recorder);
+    expect(waits).toEqual([]);
+    expect(loginDelayMs(LOGIN_SLOWDOWN.freeFailures - 1)).toBe(0);
+    expect(loginDelayMs(1_000_000)).toBe(LOGIN_SLOWDOWN.maxDelayMs);
+  });
+
+  it("after 30 failures from one IP address, refuses that address for any account", async () => {
     const a = await account("victim@example.com", "correct horse battery");
-    for (let i = 0; i < LOGIN_LIMIT.limit; i++) await logIn(t.db, { email: `spray${i}@example.com`, password: "password1", clientIp: "203.0.113.9" });
+    for (let i = 0; i < LOGIN_IP_LIMIT.limit; i++) await logIn(t.db, { email: `spray${i}@example.com`, password: "password1", clientIp: "203.0.113.9" });
     expect(await logIn(t.db, { email: a.email, password: a.password, clientIp: "203.0.113.9" })).toMatchObject({ error: "rate-limited" });
     expect(await logIn(t.db, { email: a.email, password: a.password, clientIp: "203.0.113.10" })).toEqual({ ok: true, userId: a.id });
   });
@@ -194,11 +217,11 @@ describe("log-in", () => {
     const two = createDb(t.url, { max: 2 });
     try {
       const attempts = Array.from({ length: LOGIN_LIMIT.limit }, (_, i) =>
-        logIn(i % 2 ? one : two, { email: a.email, password: `wrong ${i}`, clientIp: `192.0.2.${i}` }),
+        logIn(i % 2 ? one : two, { email: a.email, password: `wrong ${i}`, clientIp: "192.0.2.99" }),
       );
       expect((await Promise.all(attempts)).every((r) => !r.ok && r.error === "invalid-credentials")).toBe(true);
       expect(await logIn(one, { email: a.email, password: a.password, clientIp: "192.0.2.99" })).toMatchObject({ error: "rate-limited" });
-      expect(await logIn(two, { email: a.email, password: a.password, clientIp: "192.0.2.98" })).toMatchObject({ error: "rate-limited" });
+      expect(await logIn(two, { email: a.email, password: a.password, clientIp: "192.0.2.99" })).toMatchObject({ error: "rate-limited" });
     } finally {
       await one.destroy();
       await two.destroy();
@@ -303,6 +326,35 @@ describe("/account changes", () => {
     const token = await linkToken(a.email, "/reset-password");
     await changePassword(t.db, { userId: a.id, currentPassword: "the old password", newPassword: "the new password", keepSessionToken: null });
     expect(await resetPassword(t.db, { token, newPassword: "sneaky password" })).toEqual({ ok: false, error: "invalid-token" });
+  });
+
+  it("a password change ends a pending email change: a link sent to an attacker's address stops working", async () => {
+    const a = await account("hijacked@example.com", "the old password");
+    await requestEmailChange(t.db, { userId: a.id, newEmail: "attacker@example.com", currentPassword: "the old password", links });
+    const change = await linkToken("attacker@example.com", "/verify-email");
+    await changePassword(t.db, { userId: a.id, currentPassword: "the old password", newPassword: "the new password", keepSessionToken: null });
+    expect(await verifyEmail(t.db, change)).toEqual({ ok: false, error: "invalid-token" });
+    expect((await findAccountById(t.db, a.id))?.email).toBe("hijacked@example.com");
+    expect(await t.db.selectFrom("user_tokens").select("id").where("user_id", "=", a.id).where("used_at", "is", null).execute()).toEqual([]);
+  });
+
+  it("a password reset ends every other pending link of the account: an email change and a confirmation", async () => {
+    const a = await account("reset.all@example.com", "the old password");
+    await requestEmailChange(t.db, { userId: a.id, newEmail: "elsewhere@example.com", currentPassword: "the old password", links });
+    const change = await linkToken("elsewhere@example.com", "/verify-email");
+    await requestPasswordReset(t.db, { email: a.email, clientIp: ip, links });
+    const reset = await linkToken(a.email, "/reset-password");
+    expect(await resetPassword(t.db, { token: reset, newPassword: "the new password" })).toEqual({ ok: true, userId: a.id });
+    expect(await verifyEmail(t.db, change)).toEqual({ ok: false, error: "invalid-token" });
+    expect((await findAccountById(t.db, a.id))?.email).toBe("reset.all@example.com");
+
+    // An unconfirmed account: its confirmation link ends too (the reset link proved the address).
+    await signUp(t.db, { displayName: "Fresh", email: "fresh.reset@example.com", password: "analytical engine", clientIp: ip, links });
+    const confirm = await linkToken("fresh.reset@example.com", "/verify-email");
+    await requestPasswordReset(t.db, { email: "fresh.reset@example.com", clientIp: ip, links });
+    const freshReset = await linkToken("fresh.reset@example.com", "/reset-password");
+    expect(await resetPassword(t.db, { token: freshReset, newPassword: "another new password" })).toMatchObject({ ok: true });
+    expect(await checkToken(t.db, confirm, "verify-email")).toBe(false);
   });
 
   it("changes the email only once the new address is verified, and verifies it again", async () => {

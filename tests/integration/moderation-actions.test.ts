@@ -351,3 +351,46 @@ describe("the moderation log", () => {
     expect(next.entries[0]!.commentId).toBe(guestComment.commentId);
   });
 });
+
+describe("comments by editors and administrators", () => {
+  it("a moderator cannot edit, unapprove, spam, trash or delete them; an editor or admin of at least that role can", async () => {
+    const article = await createArticle(t.db);
+    const moderator = await createPerson(t.db, "moderator");
+    const editor = await createPerson(t.db, "editor");
+    const admin = await createPerson(t.db, "admin");
+    const commentBy = async (author: { id: number; email: string }) => {
+      const { commentId } = await createComment(t.db, article.id, { userId: author.id, authorEmail: author.email, body: `By ${author.id}` });
+      await approveComment(t.db, { commentId });
+      return commentId;
+    };
+    const byEditor = await commentBy(editor);
+    const byAdmin = await commentBy(admin);
+    const byOtherModerator = await commentBy(await createPerson(t.db, "moderator"));
+
+    for (const id of [byEditor, byAdmin]) {
+      for (const action of ["unapprove", "spam", "trash"] as const) {
+        expect(await moderateComments(t.db, { commentIds: [id], action, moderatorId: moderator.id })).toEqual([
+          { ok: false, commentId: id, error: "outranked", current: "approved" },
+        ]);
+      }
+      expect(await editComment(t.db, { commentId: id, body: "Rewritten", moderatorId: moderator.id })).toEqual({ ok: false, error: "outranked" });
+      expect(await setCommentStatus(t.db, { commentId: id, status: "trash", moderatorId: moderator.id })).toMatchObject({ ok: false, error: "outranked" });
+      expect(await statusOf(id)).toBe("approved");
+    }
+    // Delete forever too (from Trash, where an admin put it).
+    await moderateComments(t.db, { commentIds: [byEditor], action: "trash", moderatorId: admin.id });
+    expect(await moderateComments(t.db, { commentIds: [byEditor], action: "delete", moderatorId: moderator.id })).toMatchObject([{ error: "outranked" }]);
+    // Restoring harms nobody: a moderator may.
+    expect(await moderateComments(t.db, { commentIds: [byEditor], action: "restore", moderatorId: moderator.id })).toMatchObject([{ ok: true, changed: true }]);
+
+    // A peer's comment (moderator to moderator) is fair game; an editor may change an editor's, not an admin's.
+    expect(await moderateComments(t.db, { commentIds: [byOtherModerator], action: "trash", moderatorId: moderator.id })).toMatchObject([{ ok: true }]);
+    expect(await editComment(t.db, { commentId: byEditor, body: "Edited by an editor", moderatorId: editor.id })).toMatchObject({ ok: true, changed: true });
+    expect(await moderateComments(t.db, { commentIds: [byAdmin], action: "trash", moderatorId: editor.id })).toMatchObject([{ error: "outranked" }]);
+    expect(await moderateComments(t.db, { commentIds: [byAdmin], action: "trash", moderatorId: admin.id })).toMatchObject([{ ok: true }]);
+    // In a selection, the others go ahead.
+    const guest = await createComment(t.db, article.id);
+    const results = await moderateComments(t.db, { commentIds: [byEditor, guest.commentId], action: "spam", moderatorId: moderator.id });
+    expect(results.map((r) => (r.ok ? "ok" : r.error))).toEqual(["outranked", "ok"]);
+  });
+});

@@ -41,6 +41,7 @@ describe("settings", () => {
       guestsAllowed: true,
       guestRateLimit: 5,
       memberRateLimit: 20,
+      reporterMinAgeHours: 24,
     });
     // The tables are emptied before each test: no row means the defaults.
     expect(await getModerationSettings(t.db)).toEqual(DEFAULT_MODERATION_SETTINGS);
