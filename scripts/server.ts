@@ -13,6 +13,7 @@ import { createArticleViewCache, type ArticleViewCache } from "../app/lib/articl
 import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
 import { QUERY_COUNT_HEADER, QueryCountPlugin, withQueryTally, type QueryTally } from "../app/lib/query-count.server";
 import { pageCacheMiddleware } from "./page-cache-http";
+import { databaseUnavailableErrorLayer, outageLogger, withDatabaseUnavailablePages } from "./database-unavailable-http";
 
 export const BUILD_PATH = path.resolve("build/index.js");
 
@@ -111,10 +112,12 @@ export function createApp(options: AppOptions) {
   });
 
   if (cacheLayer) app.use(cacheLayer.capture);
+  // The database away (restart, failover): 503 with Retry-After, from Remix or from here.
+  const noteOutage = outageLogger();
   app.all(
     "*",
     createRequestHandler({
-      build: options.build,
+      build: withDatabaseUnavailablePages(options.build, noteOutage),
       mode: options.mode,
       getLoadContext: (req) => ({
         db,
@@ -125,5 +128,6 @@ export function createApp(options: AppOptions) {
       }),
     }),
   );
+  app.use(databaseUnavailableErrorLayer(noteOutage));
   return app;
 }
