@@ -157,7 +157,11 @@ describe("the app while its database goes away", () => {
     const load = startLoad();
     const back: Record<string, { ok: boolean; last: string }> = {};
     const during: Outcome[] = [];
-    const settle = () => new Promise((r) => setTimeout(r, 1_500));
+    // The process is still there after each step (its log says why when not).
+    const settle = async () => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(child.exitCode, `the server exited:\n${log.slice(-3000)}`).toBeNull();
+    };
     try {
       await settle();
 
