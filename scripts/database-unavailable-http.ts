@@ -2,20 +2,12 @@
 // gets a 503 with Retry-After, never a 500 or a hang; the pool reconnects on the
 // next query once the server is back (db/connection.ts).
 //
-// Two places catch it:
-// - every route's loader and action: a database-unavailable error becomes a thrown
-//   503 Response, which Remix sends as it is for ?_data= and resource routes, and
-//   renders with the root error page (status 503, Retry-After added in
-//   app/entry.server.tsx) for documents;
-// - an Express error layer after Remix, for anything thrown outside it.
+// Every route's loader and action is wrapped: a database-unavailable error becomes
+// a thrown 503 Response, which Remix sends as it is for ?_data= and resource routes,
+// and renders with the root error page for documents (status 503, Retry-After added
+// in app/entry.server.tsx). Nothing outside Remix touches the database.
 import type { ServerBuild } from "@remix-run/node";
-import type { ErrorRequestHandler } from "express";
-import {
-  databaseUnavailableHtml,
-  databaseUnavailableResponse,
-  isDatabaseUnavailable,
-  retryAfterHeaders,
-} from "../app/lib/database-unavailable.server";
+import { databaseUnavailableResponse, isDatabaseUnavailable } from "../app/lib/database-unavailable.server";
 
 type Handler = (...args: never[]) => unknown;
 
@@ -63,15 +55,4 @@ export function withDatabaseUnavailablePages(build: ServerBuild, note = outageLo
     };
   }
   return { ...build, routes };
-}
-
-/** Last of the Express stack: what escaped Remix. */
-export function databaseUnavailableErrorLayer(note = outageLogger()): ErrorRequestHandler {
-  return (error, req, res, next) => {
-    if (!isDatabaseUnavailable(error) || res.headersSent) return next(error);
-    note(error, `${req.method} ${req.path}`);
-    res.status(503).set(retryAfterHeaders());
-    if (req.query._data !== undefined || !req.accepts("html")) res.type("text").send("The database is unavailable; try again shortly.");
-    else res.type("html").send(databaseUnavailableHtml());
-  };
 }

@@ -13,7 +13,7 @@ import { createArticleViewCache, type ArticleViewCache } from "../app/lib/articl
 import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
 import { QUERY_COUNT_HEADER, QueryCountPlugin, withQueryTally, type QueryTally } from "../app/lib/query-count.server";
 import { pageCacheMiddleware } from "./page-cache-http";
-import { databaseUnavailableErrorLayer, outageLogger, withDatabaseUnavailablePages } from "./database-unavailable-http";
+import { withDatabaseUnavailablePages } from "./database-unavailable-http";
 
 export const BUILD_PATH = path.resolve("build/index.js");
 
@@ -112,12 +112,11 @@ export function createApp(options: AppOptions) {
   });
 
   if (cacheLayer) app.use(cacheLayer.capture);
-  // The database away (restart, failover): 503 with Retry-After, from Remix or from here.
-  const noteOutage = outageLogger();
   app.all(
     "*",
     createRequestHandler({
-      build: withDatabaseUnavailablePages(options.build, noteOutage),
+      // The database away (a restart, a failover): 503 with Retry-After, not 500.
+      build: withDatabaseUnavailablePages(options.build),
       mode: options.mode,
       getLoadContext: (req) => ({
         db,
@@ -128,6 +127,5 @@ export function createApp(options: AppOptions) {
       }),
     }),
   );
-  app.use(databaseUnavailableErrorLayer(noteOutage));
   return app;
 }

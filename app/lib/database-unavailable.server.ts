@@ -2,7 +2,7 @@
 // a 503 with Retry-After instead of a 500. PostgreSQL restarts, fails over, or
 // has every connection cut; the pool reconnects on the next query, so a reader
 // who tries again a few seconds later is served normally.
-import { DATABASE_UNAVAILABLE_TEXT, DATABASE_UNAVAILABLE_TITLE } from "./database-unavailable";
+import { DATABASE_UNAVAILABLE_TEXT } from "./database-unavailable";
 
 /** Seconds a client is asked to wait before trying again. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -46,13 +46,4 @@ export function databaseUnavailableResponse(): Response {
     statusText: "Service Unavailable",
     headers: { ...retryAfterHeaders(), "Content-Type": "text/plain; charset=utf-8" },
   });
-}
-
-/** The same page without Remix, for failures outside it (see scripts/server.ts). */
-export function databaseUnavailableHtml(): string {
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${DATABASE_UNAVAILABLE_TITLE}</title>` +
-    `<link rel="stylesheet" href="/styles/assay.css"></head><body><main class="site-main"><section class="error-page">` +
-    `<h1>${DATABASE_UNAVAILABLE_TITLE}</h1><p>${DATABASE_UNAVAILABLE_TEXT}</p></section></main></body></html>`
-  );
 }
