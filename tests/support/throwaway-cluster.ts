@@ -56,9 +56,12 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
   const logFile = path.join(folder, "server.log");
   let owner: { uid: number; gid: number } | null = null;
   if (isRoot()) {
-    const { stdout } = await run("id", ["-u", "postgres"]);
-    const { stdout: gid } = await run("id", ["-g", "postgres"]);
-    owner = { uid: Number(stdout.trim()), gid: Number(gid.trim()) };
+    const ids = await Promise.all([run("id", ["-u", "postgres"]), run("id", ["-g", "postgres"])]).catch(() => null);
+    if (!ids) {
+      rmSync(folder, { recursive: true, force: true });
+      throw new Error('PostgreSQL will not run as root, and there is no "postgres" user to run it as: create one (useradd postgres).');
+    }
+    owner = { uid: Number(ids[0].stdout.trim()), gid: Number(ids[1].stdout.trim()) };
     chownSync(folder, owner.uid, owner.gid);
   }
   const tool = (name: string, args: string[]) => {
