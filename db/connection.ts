@@ -28,8 +28,10 @@ export function createDb(connectionString: string, options: PoolOptions = {}): D
     // (see scripts/database-unavailable-http.ts) instead of queueing for ever.
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
-    // A peer that vanished without closing (a failed-over host) is noticed.
+    // A host that vanished without closing its connections (a failover) is noticed
+    // by TCP keepalive probes, from 10 s of silence on, not after the OS's two hours.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   // An idle connection can drop (the server restarts, a failover, shutdown): the
   // pool replaces it on the next query; without a listener it would crash the process.
