@@ -9,6 +9,7 @@
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
+import { retryAfterHeaders } from "~/lib/database-unavailable.server";
 import { ServerFragments } from "~/lib/server-fragments";
 
 export default function handleRequest(
@@ -24,5 +25,8 @@ export default function handleRequest(
     </ServerFragments.Provider>,
   );
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  // 503 is only ever "the database is away" (scripts/database-unavailable-http.ts):
+  // the error page's route exports no headers, so the thrown response's are added here.
+  if (responseStatusCode === 503) for (const [name, value] of Object.entries(retryAfterHeaders())) responseHeaders.set(name, value);
   return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
 }

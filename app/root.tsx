@@ -14,6 +14,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { DATABASE_UNAVAILABLE_TEXT, DATABASE_UNAVAILABLE_TITLE } from "./lib/database-unavailable";
 import { getCurrentUser, sessionCookieUpdate } from "./lib/session.server";
 import { listCategories } from "./models/categories.server";
 
@@ -127,6 +128,14 @@ export function ErrorBoundary() {
         <p>
           <Link to="/">Go to the latest articles</Link>
         </p>
+      </section>
+    );
+  }
+  if (isRouteErrorResponse(error) && error.status === 503) {
+    return (
+      <section className="error-page">
+        <h1>{DATABASE_UNAVAILABLE_TITLE}</h1>
+        <p>{DATABASE_UNAVAILABLE_TEXT}</p>
       </section>
     );
   }

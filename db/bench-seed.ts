@@ -327,6 +327,8 @@ const INSERT_COMMENTS = `
 
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: "assay-bench-seed" });
+  // A dropped connection fails the next query (and the seed, with its message) rather than crashing.
+  client.on("error", () => undefined);
   await client.connect();
   // Bulk loading: a lost last second after a crash is fine.
   await client.query("set synchronous_commit = off");

@@ -13,6 +13,10 @@ export type DB = Kysely<Database>;
 export interface PoolOptions {
   max?: number;
   applicationName?: string;
+  /** Longest wait for a connection (a new one, or a free one from a busy pool), in ms; then the query fails. */
+  connectionTimeoutMs?: number;
+  /** Longest a statement may run or wait for a lock, in ms (0: no bound). */
+  statementTimeoutMs?: number;
 }
 
 export function createDb(connectionString: string, options: PoolOptions = {}): DB {
@@ -20,11 +24,25 @@ export function createDb(connectionString: string, options: PoolOptions = {}): D
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "assay",
+    // While the database is away nothing may hang: a request gets its 503 quickly
+    // (see scripts/database-unavailable-http.ts) instead of queueing for ever.
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    // A host that vanished without closing its connections (a failover) is noticed
+    // by TCP keepalive probes, from 10 s of silence on, not after the OS's two hours.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   // An idle connection can drop (the server restarts, a failover, shutdown): the
   // pool replaces it on the next query; without a listener it would crash the process.
   pool.on("error", (error) => {
     if ((error as { code?: string }).code !== "57P01") console.error(`[assay] idle database connection lost: ${error.message}`);
+  });
+  // A checked-out connection can drop too, between two queries of a transaction:
+  // pg emits 'error' on the client, which pg-pool only listens for while it is idle.
+  // The next query on it fails (and becomes a 503), and the pool discards it on release.
+  pool.on("connect", (client) => {
+    client.on("error", () => undefined);
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -155,6 +155,8 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
 /** CREATE DATABASE, unless it already exists (there is no IF NOT EXISTS for it). */
 export async function createDatabaseIfMissing(adminUrl: string, name: string, template?: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  // The connection dropping between two queries must fail the next query, not crash the process.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
@@ -169,6 +171,8 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string, te
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  // The connection dropping between two queries must fail the next query, not crash the process.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);

@@ -378,6 +378,9 @@ async function explainHotQueries(url: string): Promise<ExplainedQuery[]> {
   const captured: { name: string; sql: string; parameters: readonly unknown[] }[] = [];
   let current = "";
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // A dropped connection fails the next query rather than crashing the bench (idle or checked out).
+  pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log: (event) => {
@@ -418,6 +421,7 @@ async function explainHotQueries(url: string): Promise<ExplainedQuery[]> {
     await db.destroy();
   }
   const client = new pg.Client({ connectionString: url });
+  client.on("error", () => undefined);
   await client.connect();
   const out: ExplainedQuery[] = [];
   try {

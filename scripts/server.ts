@@ -13,6 +13,7 @@ import { createArticleViewCache, type ArticleViewCache } from "../app/lib/articl
 import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
 import { QUERY_COUNT_HEADER, QueryCountPlugin, withQueryTally, type QueryTally } from "../app/lib/query-count.server";
 import { pageCacheMiddleware } from "./page-cache-http";
+import { withDatabaseUnavailablePages } from "./database-unavailable-http";
 
 export const BUILD_PATH = path.resolve("build/index.js");
 
@@ -114,7 +115,8 @@ export function createApp(options: AppOptions) {
   app.all(
     "*",
     createRequestHandler({
-      build: options.build,
+      // The database away (a restart, a failover): 503 with Retry-After, not 500.
+      build: withDatabaseUnavailablePages(options.build),
       mode: options.mode,
       getLoadContext: (req) => ({
         db,

@@ -30,7 +30,8 @@ export function listenForPageInvalidations(
     applyNotification: (payload: string | undefined) => caches.forEach((c) => c.applyNotification(payload)),
   };
   const log = options.log ?? ((m: string) => console.warn(m));
-  const maxBackoff = options.maxBackoffMs ?? 10_000;
+  // Short: once the database is back the caches should be too, and an attempt costs little.
+  const maxBackoff = options.maxBackoffMs ?? 2_000;
   let client: pg.Client | null = null;
   let stopped = false;
   let backoff = 250;
