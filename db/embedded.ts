@@ -529,7 +529,10 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string, te
     const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
     if (!rowCount) {
       const from = template ? ` template ${client.escapeIdentifier(template)}` : "";
-      await client.query(`create database ${client.escapeIdentifier(name)}${from}`);
+      await client.query(`create database ${client.escapeIdentifier(name)}${from}`).catch((error: { code?: string }) => {
+        // Another command sharing the server created it meanwhile.
+        if (error.code !== "42P04" && error.code !== "23505") throw error;
+      });
     }
   } finally {
     await client.end();

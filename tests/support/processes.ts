@@ -17,7 +17,7 @@ export function workFolder(prefix: string): string {
 }
 
 /** The environment of a command on the embedded database of `dataDir`. */
-export function embeddedEnv(dataDir: string, pgPort: number, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function embeddedEnv(dataDir: string, pgPort: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ASSAY_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), ...extra };
   delete env.DATABASE_URL;
   delete env.ASSAY_SEED;
