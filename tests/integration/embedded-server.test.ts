@@ -1,6 +1,6 @@
 // The embedded PostgreSQL after a crash and beside a running server (issue 16),
 // and coming back when it dies under the app: real processes, a real server.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -115,7 +115,9 @@ describe("the embedded PostgreSQL of a data folder", () => {
     expect(first.code, first.output).toBe(0);
 
     // PostgreSQL's own lock file as a server killed by a power cut leaves it, naming a pid now used by another program.
-    const other = spawn("sleep", ["600"], { stdio: "ignore" });
+    // Run by the server's own user (as root, `postgres`), as after a reboot: PostgreSQL itself would refuse that pid file.
+    const asServerUser = process.getuid?.() === 0 ? { uid: Number(execFileSync("id", ["-u", "postgres"])), gid: Number(execFileSync("id", ["-g", "postgres"])) } : {};
+    const other = spawn("sleep", ["600"], { stdio: "ignore", ...asServerUser });
     try {
       writeFileSync(path.join(dataDir, "postmaster.pid"), `${other.pid}\n${dataDir}\n${Math.floor(Date.now() / 1000)}\n${pgPort}\n`);
       const reused = await migrate();
