@@ -303,9 +303,10 @@ async function pgCtl(): Promise<string> {
   return binaries.pg_ctl;
 }
 
-function run(file: string, args: string[]): Promise<{ ok: boolean; output: string }> {
+function run(file: string, args: string[], cwd: string): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolve) => {
-    execFile(file, args, { ...serverUser(), env: { ...process.env, LC_MESSAGES: "C" } }, (error, stdout, stderr) =>
+    // cwd: the server's user may not be able to enter ours (a clone under /root).
+    execFile(file, args, { ...serverUser(), cwd, env: { ...process.env, LC_MESSAGES: "C" } }, (error, stdout, stderr) =>
       resolve({ ok: !error, output: `${stdout}${stderr}` }),
     );
   });
@@ -362,7 +363,7 @@ async function startServer(dataDir: string, port: number): Promise<void> {
   // No unix socket: it would need a folder the server user can write, and TCP
   // on the loopback is all the app uses.
   const flags = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200`;
-  const started = await run(await pgCtl(), ["start", "--wait", "--timeout=120", "-D", dataDir, "-l", files.log, "-o", flags]);
+  const started = await run(await pgCtl(), ["start", "--wait", "--timeout=120", "-D", dataDir, "-l", files.log, "-o", flags], dataDir);
   if (!started.ok) {
     throw new Error(
       `The embedded PostgreSQL did not start (data folder ${dataDir}, port ${port}).\n${started.output.trim()}\n` +
@@ -374,7 +375,7 @@ async function startServer(dataDir: string, port: number): Promise<void> {
 async function stopServer(dataDir: string): Promise<void> {
   if (!readPostmasterPid(dataDir)) return;
   // Fast shutdown: sessions are ended, every committed transaction is on disk.
-  await run(await pgCtl(), ["stop", "--wait", "--timeout=120", "-D", dataDir, "-m", "fast"]);
+  await run(await pgCtl(), ["stop", "--wait", "--timeout=120", "-D", dataDir, "-m", "fast"], dataDir);
 }
 
 function spawnWatchdog(dataDir: string): number {

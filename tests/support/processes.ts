@@ -28,7 +28,7 @@ export interface Running {
   child: ChildProcess;
   output: () => string;
   /** Resolves once the output matches (or rejects when the process ends first). */
-  waitForOutput(pattern: RegExp, what?: string): Promise<void>;
+  waitForOutput(pattern: RegExp, what?: string, limitMs?: number): Promise<void>;
   exited: Promise<number | null>;
 }
 
@@ -47,19 +47,26 @@ export function run(script: string, args: string[], env: NodeJS.ProcessEnv): Run
     child,
     output: () => log,
     exited,
-    waitForOutput(pattern, what = String(pattern)) {
+    waitForOutput(pattern, what = String(pattern), limitMs = 120_000) {
       return new Promise((resolve, reject) => {
         let done = false;
+        const timer = setTimeout(() => {
+          if (done) return;
+          done = true;
+          reject(new Error(`${script} did not print ${what} within ${limitMs / 1000} s:\n${log}`));
+        }, limitMs);
         const check = () => {
           if (done) return;
           if (pattern.test(log)) {
             done = true;
+            clearTimeout(timer);
             resolve();
           } else waiters.push(check);
         };
         void exited.then((code) => {
           if (done) return;
           done = true;
+          clearTimeout(timer);
           reject(new Error(`${script} exited (${code}) before printing ${what}:\n${log}`));
         });
         check();
