@@ -36,17 +36,19 @@ async function main() {
   // Pages and threads from memory, kept right by PostgreSQL's NOTIFY (not in development: the build changes).
   const caches = mode === "production" ? startCaches(url) : null;
   let server: Server | undefined;
-  let closing = false;
+  let closingSince = 0;
   // SIGTERM or SIGINT: stop accepting, let requests in flight finish (at most
   // SHUTDOWN_GRACE_MS), close the LISTEN client and the pool, leave the embedded
   // server (it stops unless another Assay process uses it), exit 0. A second
-  // signal exits at once.
+  // signal exits at once; but one terminal Ctrl-C reaches us twice, from the
+  // terminal and relayed by npm or tsx, so a repeat within a second is the same one.
   const shutdown = async (signal: NodeJS.Signals | "error") => {
-    if (closing) {
+    if (closingSince) {
+      if (Date.now() - closingSince < 1_000) return;
       console.log(`[assay] ${signal} again: exiting now`);
       process.exit(signal === "error" ? 1 : 128 + (os.constants.signals[signal] ?? 0));
     }
-    closing = true;
+    closingSince = Date.now();
     console.log(`[assay] ${signal}: shutting down (finishing requests in flight, at most ${SHUTDOWN_GRACE_MS / 1000} s)`);
     if (server) await closeServer(server, SHUTDOWN_GRACE_MS);
     await caches?.listener.stop().catch(() => undefined);
