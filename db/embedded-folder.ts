@@ -17,21 +17,35 @@ export function embeddedFiles(dataDir: string) {
   };
 }
 
-/** Whether a process runs (a zombie does not count). */
-export function isAlive(pid: number | undefined): boolean {
+/** /proc/PID/stat after the command name: state first, start time (in ticks since boot) 20th. */
+function procStat(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null; // no /proc
+  }
+}
+
+/** When a process started, to tell it from a later one given the same pid (null: cannot tell). */
+export function startTimeOf(pid: number): string | null {
+  return procStat(pid)?.[19] ?? null;
+}
+
+/**
+ * Whether a process runs (a zombie does not count) and, given the start time
+ * recorded for it, is still that process and not a later one with its pid.
+ */
+export function isAlive(pid: number | undefined, startedAt?: string | null): boolean {
   if (!pid || !Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2).charAt(0);
-    if (state === "Z" || state === "X") return false;
-  } catch {
-    // no /proc: kill(0) is all we have
-  }
+  const stat = procStat(pid);
+  if (stat && (stat[0] === "Z" || stat[0] === "X")) return false;
+  if (stat && startedAt && stat[19] !== startedAt) return false;
   return true;
 }
 
@@ -51,6 +65,7 @@ export interface ServerState {
   port: number;
   postmasterPid: number;
   watchdogPid: number;
+  watchdogStartedAt: string | null;
   url: string;
 }
 
@@ -72,7 +87,8 @@ export function writeState(dataDir: string, state: ServerState) {
 export function register(dataDir: string) {
   const dir = embeddedFiles(dataDir).clients;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(path.join(dir, String(process.pid)), `${process.argv.slice(1).join(" ")}\n`);
+  // Its start time, so that a pid reused after a reboot does not pass for a client.
+  writeFileSync(path.join(dir, String(process.pid)), `${startTimeOf(process.pid) ?? ""}\n${process.argv.slice(1).join(" ")}\n`);
 }
 
 export function unregister(dataDir: string) {
@@ -91,7 +107,13 @@ export function liveClients(dataDir: string): number[] {
   const alive: number[] = [];
   for (const name of names) {
     const pid = Number(name);
-    if (isAlive(pid)) alive.push(pid);
+    let startedAt: string | null = null;
+    try {
+      startedAt = readFileSync(path.join(dir, name), "utf8").split("\n")[0] || null;
+    } catch {
+      continue; // removed meanwhile
+    }
+    if (isAlive(pid, startedAt)) alive.push(pid);
     else rmSync(path.join(dir, name), { force: true });
   }
   return alive;

@@ -27,6 +27,7 @@ import {
   readPostmasterPid,
   readState,
   register,
+  startTimeOf,
   unregister,
   withLock,
   writeState,
@@ -296,6 +297,9 @@ function spawnWatchdog(dataDir: string): number {
   }
 }
 
+const watchdogAlive = (state: { watchdogPid: number; watchdogStartedAt?: string | null }) =>
+  isAlive(state.watchdogPid, state.watchdogStartedAt);
+
 /**
  * Find this folder's server and join it, or start one; either way register this
  * process as a client and make sure a watchdog runs. Under the folder's lock.
@@ -307,7 +311,7 @@ async function join(dataDir: string, port: number | undefined, log: (m: string) 
     const found = await runningServer(dataDir, log);
     let running: { pid: number; port: number };
     if (found) {
-      if (!others.length && !isAlive(state?.watchdogPid)) {
+      if (!others.length && !(state && watchdogAlive(state))) {
         log(`took over the embedded PostgreSQL left running on ${dataDir} (pid ${found.pid}, port ${found.port}): no Assay process owned it any more`);
       } else {
         log(`using the embedded PostgreSQL already running on ${dataDir} (pid ${found.pid}, port ${found.port})`);
@@ -319,8 +323,9 @@ async function join(dataDir: string, port: number | undefined, log: (m: string) 
       running = { pid: readPostmasterPid(dataDir)?.pid ?? 0, port: chosen };
       log(`started the embedded PostgreSQL on ${dataDir} (pid ${running.pid}, port ${chosen})`);
     }
-    const watchdogPid = state && isAlive(state.watchdogPid) ? state.watchdogPid : spawnWatchdog(dataDir);
-    writeState(dataDir, { port: running.port, postmasterPid: running.pid, watchdogPid, url: urlOn(running.port, "postgres") });
+    const watchdogPid = state && watchdogAlive(state) ? state.watchdogPid : spawnWatchdog(dataDir);
+    const watchdogStartedAt = watchdogPid === state?.watchdogPid ? state.watchdogStartedAt : startTimeOf(watchdogPid);
+    writeState(dataDir, { port: running.port, postmasterPid: running.pid, watchdogPid, watchdogStartedAt, url: urlOn(running.port, "postgres") });
     register(dataDir);
     return running.port;
   });
@@ -333,7 +338,7 @@ async function leave(dataDir: string): Promise<void> {
     if (liveClients(dataDir).length) return;
     await stopServer(dataDir);
     const state = readState(dataDir);
-    if (state && isAlive(state.watchdogPid)) {
+    if (state && watchdogAlive(state)) {
       try {
         process.kill(state.watchdogPid, "SIGTERM");
       } catch {
