@@ -10,13 +10,20 @@ import { freePort, isAlive, readPostmasterPid, readState } from "../../db/embedd
 import { embeddedEnv, eventually, postComment, runToEnd, startApp, workFolder, type App } from "../support/processes";
 
 const work = workFolder("assay-embedded-");
+const serverGone = (dataDir: string) => () => !isAlive(readPostmasterPid(dataDir)?.pid);
 const started: App[] = [];
 afterAll(async () => {
   for (const app of started) if (app.child.exitCode === null) app.child.kill("SIGKILL");
   // Leave no server behind: wait for the watchdogs (they stop a server whose clients are gone).
   for (const dir of ["shared", "stale", "two"]) {
     const dataDir = path.join(work, dir);
-    await eventually(() => !isAlive(readPostmasterPid(dataDir)?.pid), `the server of ${dataDir} stopped`).catch(() => undefined);
+    const gone = serverGone(dataDir);
+    await eventually(gone, `the server of ${dataDir} stopped`, 15_000).catch(() => {
+      // A failed test may have left an orphan (its watchdog killed): stop it here.
+      const pid = readPostmasterPid(dataDir)?.pid;
+      if (pid && isAlive(pid)) process.kill(pid, "SIGINT");
+    });
+    await eventually(gone, `the server of ${dataDir} stopped`).catch(() => undefined);
   }
   rmSync(work, { recursive: true, force: true });
 });
@@ -37,8 +44,6 @@ async function commentBodies(pgPort: number): Promise<string[]> {
     await client.end();
   }
 }
-
-const serverGone = (dataDir: string) => () => !isAlive(readPostmasterPid(dataDir)?.pid);
 
 describe("the embedded PostgreSQL of a data folder", () => {
   const dataDir = path.join(work, "shared");
