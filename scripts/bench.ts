@@ -579,14 +579,19 @@ async function main() {
   const row = (what: string, rps: string, p50: string, p99: string, bytes: string, note = "") => table.push([what, rps, p50, p99, bytes, note]);
   const skipped: string[] = [];
 
+  // `on`, not `once`: one Ctrl-C arrives twice (from the terminal and relayed by npm or
+  // tsx), and the default action of the second would kill us before the cleanup.
+  let stopping = false;
   const onSignal = async () => {
+    if (stopping) return;
+    stopping = true;
     for (const s of servers) await s.stop();
     for (const stop of stops) stop();
     await databases?.cleanup();
     process.exit(130);
   };
-  process.once("SIGINT", () => void onSignal());
-  process.once("SIGTERM", () => void onSignal());
+  process.on("SIGINT", () => void onSignal());
+  process.on("SIGTERM", () => void onSignal());
 
   try {
     databases = await prepareDatabases(workDir);

@@ -92,16 +92,8 @@ async function main() {
   const password = newPasswordField.safeParse(await readPassword(values["password-file"]));
   if (!password.success) fail(password.error.issues[0]?.message ?? "That password cannot be used.");
 
-  let resolved;
-  try {
-    resolved = await resolveDatabase();
-  } catch (error) {
-    fail(
-      `${error instanceof Error ? error.message : String(error)}\n` +
-        "If Assay is running on the embedded database, stop it first, or point DATABASE_URL at its server " +
-        "(postgres://assay:assay@127.0.0.1:54329/assay by default).",
-    );
-  }
+  // The embedded server of the data folder, shared with a running `npm start` if there is one.
+  const resolved = await resolveDatabase();
   const db = createDb(resolved.url, { max: 1 });
   try {
     await migrateToLatest(db);
@@ -109,7 +101,7 @@ async function main() {
     if (result.ok) {
       console.log(`Created ${role} #${result.userId}: ${name} <${email.data}>. Log in at /login.`);
     } else {
-      // Not fail(): the embedded database must still be stopped below.
+      // Not fail(): this process must still leave the embedded server below.
       console.error(`An account with the address ${email.data} already exists. Nothing was changed.`);
       process.exitCode = 1;
     }
@@ -120,7 +112,7 @@ async function main() {
 }
 
 main().then(
-  // Explicit: the embedded server's exit hooks would otherwise leave the code at 0.
+  // Explicit: a paused standard input could otherwise keep the process waiting.
   () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));

@@ -1,6 +1,7 @@
 // `npm start`: the database (embedded unless DATABASE_URL is set), migrations,
 // the seed where it belongs, then the forum on PORT (3000).
 import type { Server } from "node:http";
+import os from "node:os";
 import { broadcastDevReady } from "@remix-run/node";
 import { createDb, resolveDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
@@ -12,22 +13,48 @@ const requestedNodeEnv = process.env.NODE_ENV;
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
 process.env.NODE_ENV = mode;
 
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Stop accepting and wait for the requests in flight; after `graceMs`, cut what is left. */
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    // Keep-alive connections between requests would hold close() open: end each as it goes idle.
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
 async function main() {
   const { url, embedded } = await resolveDatabase();
   const db = createDb(url, { max: Number(process.env.DB_POOL_SIZE ?? 10) });
   // Pages and threads from memory, kept right by PostgreSQL's NOTIFY (not in development: the build changes).
   const caches = mode === "production" ? startCaches(url) : null;
   let server: Server | undefined;
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    console.log(`[assay] ${signal}: shutting down`);
-    server?.close();
+  let closingSince = 0;
+  // SIGTERM or SIGINT: stop accepting, let requests in flight finish (at most
+  // SHUTDOWN_GRACE_MS), close the LISTEN client and the pool, leave the embedded
+  // server (it stops unless another Assay process uses it), exit 0. A second
+  // signal exits at once; but one terminal Ctrl-C reaches us twice, from the
+  // terminal and relayed by npm or tsx, so a repeat within a second is the same one.
+  const shutdown = async (signal: NodeJS.Signals | "error") => {
+    if (closingSince) {
+      if (Date.now() - closingSince < 1_000) return;
+      console.log(`[assay] ${signal} again: exiting now`);
+      process.exit(signal === "error" ? 1 : 128 + (os.constants.signals[signal] ?? 0));
+    }
+    closingSince = Date.now();
+    console.log(`[assay] ${signal}: shutting down (finishing requests in flight, at most ${SHUTDOWN_GRACE_MS / 1000} s)`);
+    if (server) await closeServer(server, SHUTDOWN_GRACE_MS);
     await caches?.listener.stop().catch(() => undefined);
     await db.destroy().catch(() => undefined);
-    await embedded?.stop().catch(() => undefined);
-    process.exit(0);
+    await embedded?.stop().catch((error: unknown) => console.error(`[assay] could not stop the embedded PostgreSQL: ${String(error)}`));
+    process.exit(signal === "error" ? 1 : 0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
