@@ -6,6 +6,7 @@ import { broadcastDevReady } from "@remix-run/node";
 import { createDb, resolveDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import { demoAccountsWanted, seed, seedDemoAccounts } from "../db/seed";
+import { isDatabaseUnavailable } from "../app/lib/database-unavailable.server";
 import { createApp, loadBuild, startCaches } from "./server";
 
 // Whether production was asked for, before NODE_ENV is settled below (the demo accounts depend on it).
@@ -59,7 +60,19 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  const applied = await migrateToLatest(db);
+  // A database that is not up yet (a container starting beside us, a failover in
+  // progress) is waited for, not a reason to exit: try again every 2 s, say so every 10 s.
+  let applied: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      applied = await migrateToLatest(db);
+      break;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || closingSince) throw error;
+      if (attempt % 5 === 0) console.warn(`[assay] waiting for the database (${error instanceof Error ? error.message : String(error)})`);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
   if (applied.length) console.log(`[assay] migrations applied: ${applied.join(", ")}`);
   // Demo content belongs in the embedded (trial and development) database; a
   // real server gets it only when asked with ASSAY_SEED=1.
