@@ -88,12 +88,6 @@ export interface CategorySlugRedirectsTable {
   created_at: Timestamp;
 }
 
-/** Which article a file became (`npm run article:import`), so a re-import updates it. */
-export interface ArticleImportsTable {
-  source_key: string;
-  article_id: number;
-  imported_at: Timestamp;
-}
 
 export interface ArticleCategoriesTable {
   article_id: number;
@@ -287,7 +281,6 @@ export interface Database {
   article_revisions: ArticleRevisionsTable;
   article_slug_redirects: ArticleSlugRedirectsTable;
   category_slug_redirects: CategorySlugRedirectsTable;
-  article_imports: ArticleImportsTable;
 }
 
 export type Category = Selectable<CategoriesTable>;

@@ -6,6 +6,7 @@ import { createDb, resolveDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import { demoAccountsWanted, seed, seedDemoAccounts } from "../db/seed";
 import { createApp, loadBuild, startCaches } from "./server";
+import { startWorker } from "../app/jobs/worker.server";
 
 // Whether production was asked for, before NODE_ENV is settled below (the demo accounts depend on it).
 const requestedNodeEnv = process.env.NODE_ENV;
@@ -18,12 +19,19 @@ async function main() {
   // Pages and threads from memory, kept right by PostgreSQL's NOTIFY (not in development: the build changes).
   const caches = mode === "production" ? startCaches(url) : null;
   let server: Server | undefined;
+  // --- job worker (publishing notifications): started after migrations, stopped first ---
+  let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
+  const stopWorker = async () => {
+    await worker?.stop().catch((error: unknown) => console.error(`[assay] worker stop: ${String(error)}`));
+  };
+  // --- end job worker ---
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`[assay] ${signal}: shutting down`);
     server?.close();
+    await stopWorker();
     await caches?.listener.stop().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
@@ -45,6 +53,13 @@ async function main() {
     const added = await seedDemoAccounts(db);
     if (added) console.log(`[assay] added ${added} demo accounts (see README: "Accounts"); set ASSAY_DEMO_ACCOUNTS=0 to leave them out`);
   }
+
+  // --- job worker: ASSAY_WORKER=off when `npm run worker` runs it elsewhere ---
+  if (process.env.ASSAY_WORKER !== "off") {
+    worker = await startWorker({ connectionString: url, db });
+    worker.promise.catch((error: unknown) => console.error(`[assay] worker stopped: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  // --- end job worker ---
 
   const build = await loadBuild();
   const app = createApp({ db, build, mode, pageCache: caches?.pageCache, articleViews: caches?.articleViews });

@@ -65,18 +65,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex("category_slug_redirects_category_idx").on("category_slug_redirects").column("category_id").execute();
-
-  // Where a file came from, so importing it again updates the same article.
-  await db.schema
-    .createTable("article_imports")
-    .addColumn("source_key", "text", (c) => c.primaryKey())
-    .addColumn("article_id", "integer", (c) => c.notNull().references("articles.id").onDelete("cascade"))
-    .addColumn("imported_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
-    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable("article_imports").execute();
   await db.schema.dropTable("category_slug_redirects").execute();
   await db.schema.dropTable("article_slug_redirects").execute();
   await db.schema.dropTable("article_revisions").execute();
