@@ -32,8 +32,9 @@ export function zonedLocalToUtc(local: string, timeZone: string): Date | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local.trim());
   if (!match || !isTimeZone(timeZone)) return null;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  const naive = Date.UTC(y!, mo! - 1, d!, h!, mi!, s ?? 0);
-  if (Number.isNaN(naive)) return null;
+  const naive = Date.UTC(y!, mo! - 1, d!, h!, mi!, Number.isNaN(s) ? 0 : s!);
+  // Reject what Date would roll over (31 February becomes 3 March).
+  if (Number.isNaN(naive) || new Date(naive).getUTCDate() !== d || h! > 23 || mi! > 59) return null;
   // Two passes settle the offset across a daylight-saving change.
   let guess = naive - offsetMinutes(new Date(naive), timeZone) * 60_000;
   guess = naive - offsetMinutes(new Date(guess), timeZone) * 60_000;
