@@ -12,8 +12,9 @@ import { SLUG_PATTERN, slugify } from "../lib/slugs";
 import { categoriesOfArticles, type CategoryLink } from "./categories.server";
 import { logAction, type Actor } from "./moderation-log.server";
 
-export type ArticleStatus = "draft" | "scheduled" | "published" | "unpublished";
-export const ARTICLE_STATUSES: ArticleStatus[] = ["draft", "scheduled", "published", "unpublished"];
+import { ARTICLE_STATUSES, type ArticleStatus } from "../lib/article-status";
+
+export { ARTICLE_STATUSES, type ArticleStatus };
 
 export function articleStatus(
   row: { published_at: Date | null; first_published_at: Date | null },

@@ -4,11 +4,10 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/DateTime";
 import { requireRole } from "~/lib/session.server";
-import { ARTICLE_STATUSES, listEditorArticles, type ArticleStatus } from "~/models/publishing.server";
+import { ARTICLE_STATUSES, STATUS_LABELS } from "~/lib/article-status";
+import { listEditorArticles } from "~/models/publishing.server";
 
 export const meta: MetaFunction = () => [{ title: "Articles: Publishing: Assay" }, { name: "robots", content: "noindex" }];
-
-const STATUS_LABELS: Record<ArticleStatus, string> = { draft: "Draft", scheduled: "Scheduled", published: "Published", unpublished: "Unpublished" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "editor");

@@ -18,6 +18,7 @@ import * as home from "~/routes/_index";
 import * as sitemap from "~/routes/sitemap[.]xml";
 import * as robots from "~/routes/robots[.]txt";
 import { saveArticle } from "~/models/articles.server";
+import { seed, SEED_ARTICLES } from "../../db/seed";
 import { useTestDatabase } from "../support/db";
 import { createCategory, createComment } from "../support/factories";
 import { createPerson } from "../support/people";
@@ -250,5 +251,22 @@ describe("the empty home page", () => {
     expect(forEditor).toMatchObject({ articles: [], canPublish: true });
     const forGuest = await (await call(home.loader, get("/"))).json();
     expect(forGuest).toMatchObject({ articles: [], canPublish: false });
+  });
+});
+
+describe("the demo seed", () => {
+  it("gives an editor drafts, a scheduled and an unpublished article, with revisions", async () => {
+    await seed(t.db);
+    const me = await as("editor");
+    const response = await call(articlesIndex.loader, get("/admin/articles", me.cookie));
+    expect(response.status).toBe(200);
+    const data = await response.json();
+    expect(data.counts.draft).toBeGreaterThanOrEqual(1);
+    expect(data.counts.scheduled).toBeGreaterThanOrEqual(1);
+    expect(data.counts.unpublished).toBeGreaterThanOrEqual(1);
+    expect(data.counts.published).toBe(SEED_ARTICLES.length);
+    const draft = data.articles.find((a: { status: string }) => a.status === "draft");
+    const revs = await (await call(revisions.loader, get(`/admin/articles/${draft.id}/revisions`, me.cookie), { id: String(draft.id) })).json();
+    expect(revs.revisions.length).toBeGreaterThanOrEqual(2);
   });
 });
