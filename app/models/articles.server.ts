@@ -156,8 +156,9 @@ export interface ArticleInput {
 }
 
 /**
- * Create or update an article by slug (the seed, scripts and tests), through the
- * editors' save: a revision each time, the body rendered and sanitized once.
+ * Create or update an article by slug (the demo seed and test fixtures), through
+ * the editors' save: a revision each time, the body rendered and sanitized once.
+ * Not in the moderation log: the log is for what people (and imports) did.
  */
 export async function saveArticle(db: DB, input: ArticleInput, actor: Actor = SYSTEM_ACTOR): Promise<{ id: number; created: boolean }> {
   const existing = await db.selectFrom("articles").select(["id", "version"]).where("slug", "=", input.slug).executeTakeFirst();
@@ -183,6 +184,7 @@ export async function saveArticle(db: DB, input: ArticleInput, actor: Actor = SY
       commentsOpen: true,
     },
     publish: input.publishedAt ? { mode: "publish", at: input.publishedAt } : { mode: "keep" },
+    logPublication: false,
   });
   if (!result.ok) throw new Error(`Could not save article ${input.slug}: ${result.error}`);
   return { id: result.id, created: !existing };
