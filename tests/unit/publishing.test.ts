@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { slugify } from "~/lib/slugs";
 import { isTimeZone, utcToZonedLocal, zonedLocalToUtc } from "~/lib/time-zone";
 import { articleStatus } from "~/models/publishing.server";
+import { ldComments } from "~/lib/structured-data.server";
 
 describe("slugify", () => {
   it("makes lower-case words joined by single hyphens, accents and punctuation dropped", () => {
@@ -37,5 +38,27 @@ describe("article status", () => {
     expect(articleStatus({ published_at: new Date("2030-01-02T00:00:00Z"), first_published_at: new Date("2030-01-02T00:00:00Z") }, now)).toBe("scheduled");
     expect(articleStatus({ published_at: new Date("2029-12-31T00:00:00Z"), first_published_at: new Date("2029-12-31T00:00:00Z") }, now)).toBe("published");
     expect(articleStatus({ published_at: null, first_published_at: new Date("2029-12-31T00:00:00Z") }, now)).toBe("unpublished");
+  });
+});
+
+describe("JSON-LD comments", () => {
+  it("takes only approved comments of the page, replies included, as plain text", () => {
+    const node = (id: number, status: "approved" | "pending", replies: any[] = []) => ({
+      id,
+      parentId: null,
+      authorName: `Author ${id}`,
+      authorUrl: "",
+      bodyHtml: `<p>Words <strong>${id}</strong> &amp; more</p>`,
+      createdAt: "2030-01-01T00:00:00.000Z",
+      status,
+      depth: 1,
+      inReplyTo: null,
+      replies,
+    });
+    const thread = [node(1, "approved", [node(2, "pending"), node(3, "approved")]), node(4, "pending")];
+    expect(ldComments(thread as any)).toEqual([
+      { id: 1, author: "Author 1", dateCreated: "2030-01-01T00:00:00.000Z", text: "Words 1 & more" },
+      { id: 3, author: "Author 3", dateCreated: "2030-01-01T00:00:00.000Z", text: "Words 3 & more" },
+    ]);
   });
 });
