@@ -398,6 +398,8 @@ export async function restoreRevision(
   const categories = revision.categorySlugs.length
     ? await db.selectFrom("categories").select("id").where("slug", "in", revision.categorySlugs).execute()
     : [];
+  const current = await db.selectFrom("articles").select("slug").where("id", "=", input.articleId).executeTakeFirst();
+  if (!current) return { ok: false, error: "not-found" };
   return db.transaction().execute(async (trx) => {
     const saved = await saveEditedArticle(trx, {
       articleId: input.articleId,
@@ -408,7 +410,7 @@ export async function restoreRevision(
       now: input.now,
       fields: {
         title: revision.title,
-        slug: "",
+        slug: current.slug,
         byline: revision.byline,
         highlights: revision.highlights,
         bodyMarkdown: revision.bodyMarkdown,
