@@ -78,3 +78,27 @@ test("a moderator gets 403 at /admin/articles", async ({ page, db }) => {
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: /403/ })).toBeVisible();
 });
+
+test("an editor compares and restores a revision, and manages categories", async ({ page, db }) => {
+  const editor = await account(db, "editor");
+  // The demo seed's draft has two revisions.
+  const draft = await db.selectFrom("articles").select("id").where("slug", "=", "draft-heavy-rare-earth-separation-outside-china").executeTakeFirstOrThrow();
+  await logIn(page, editor.email, `/admin/articles/${draft.id}/revisions`);
+  await page.getByRole("link", { name: "Compare with current" }).first().click();
+  await expect(page.getByRole("heading", { name: /^Version 1 .* compared with the current text$/ })).toBeVisible();
+  await expect(page.locator(".revision-diff ins").first()).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Restore version 1" }).click();
+  await expect(page.getByText("Revision restored (as a new revision).")).toBeVisible();
+  await expect(page.getByLabel("Body *")).toHaveValue("Notes for this piece. Compare the announced capacities with offtake agreements.");
+
+  await page.goto("/admin/categories");
+  const name = uniqueText("Recycling");
+  await page.getByLabel("Name *").first().fill(name);
+  await page.getByRole("button", { name: "Create category" }).click();
+  await expect(page.getByText("Category created.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: new RegExp(`^${name} \\(0 articles\\)$`) })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: `Delete ${name}` }).click();
+  await expect(page.getByText("Category deleted.")).toBeVisible();
+});
