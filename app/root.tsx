@@ -17,6 +17,7 @@ import type { ReactNode } from "react";
 import { DATABASE_UNAVAILABLE_TEXT, DATABASE_UNAVAILABLE_TITLE } from "./lib/database-unavailable";
 import { getCurrentUser, sessionCookieUpdate } from "./lib/session.server";
 import { listCategories } from "./models/categories.server";
+import { hasRole, type Role } from "./lib/roles";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: "/styles/assay.css" },
@@ -39,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 /** Log in / Sign up for a guest; the member's name (to /account) and Log out otherwise. */
-function AccountNav({ user }: { user: { id: number; displayName: string } | null }) {
+function AccountNav({ user }: { user: { id: number; displayName: string; role: Role } | null }) {
   const location = useLocation();
   const here = `${location.pathname}${location.search}`;
   const onAccountPage = ["/login", "/signup", "/forgot-password", "/reset-password", "/verify-email"].includes(location.pathname);
@@ -53,6 +54,7 @@ function AccountNav({ user }: { user: { id: number; displayName: string } | null
   }
   return (
     <p className="site-account">
+      {hasRole(user.role, "editor") ? <Link to="/admin/articles">Publishing</Link> : null}
       <Link to="/account" aria-label={`Your account (${user.displayName})`}>
         {user.displayName}
       </Link>

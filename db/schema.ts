@@ -36,7 +36,58 @@ export interface ArticlesTable {
   updated_at: Timestamp;
   /** False once a moderator closed its comments (auto-close is computed from published_at). */
   comments_open: Generated<boolean>;
+  /** Set when first published or scheduled; null: a draft. The slug is stable from then on. */
+  first_published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** While unpublished: the published_at it had, restored by publishing again. */
+  withdrawn_published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Optimistic concurrency: every save checks and bumps it. */
+  version: Generated<number>;
+  /** The editor wrote the excerpt; otherwise it is derived from the body. */
+  excerpt_is_custom: Generated<boolean>;
+  /** When the job queue told followers the article appeared (once). */
+  announced_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_by: ColumnType<number | null, number | null | undefined, number | null>;
 }
+
+export const REVISION_KINDS = ["save", "publish", "unpublish", "restore", "import"] as const;
+export type RevisionKind = (typeof REVISION_KINDS)[number];
+
+/** Every save of an article: who, when, and the full text and fields. */
+export interface ArticleRevisionsTable {
+  id: Generated<number>;
+  article_id: number;
+  version: number;
+  created_at: Timestamp;
+  author_id: number | null;
+  author_name: string;
+  kind: ColumnType<RevisionKind, RevisionKind | undefined, RevisionKind>;
+  restored_from: number | null;
+  title: string;
+  slug: string;
+  byline: string;
+  highlights: ColumnType<string[], string[], string[]>;
+  body_markdown: string;
+  excerpt: string;
+  excerpt_is_custom: boolean;
+  category_slugs: ColumnType<string[], string[], string[]>;
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  comments_open: boolean;
+}
+
+/** An old article slug, answering 301 to the article's current address. */
+export interface ArticleSlugRedirectsTable {
+  slug: string;
+  article_id: number;
+  created_at: Timestamp;
+}
+
+/** An old category slug, answering 301 to the category's current address. */
+export interface CategorySlugRedirectsTable {
+  slug: string;
+  category_id: number;
+  created_at: Timestamp;
+}
+
 
 export interface ArticleCategoriesTable {
   article_id: number;
@@ -231,6 +282,9 @@ export interface Database {
   member_restrictions: MemberRestrictionsTable;
   blocked_guests: BlockedGuestsTable;
   moderation_log: ModerationLogTable;
+  article_revisions: ArticleRevisionsTable;
+  article_slug_redirects: ArticleSlugRedirectsTable;
+  category_slug_redirects: CategorySlugRedirectsTable;
 }
 
 export type Category = Selectable<CategoriesTable>;

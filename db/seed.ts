@@ -3,6 +3,7 @@
 // an article's comments are written only when the article itself is new.
 import type { DB } from "./connection";
 import { saveArticle } from "../app/models/articles.server";
+import { unpublishArticle } from "../app/models/publishing.server";
 import { renderCommentMarkdown } from "../app/lib/markdown.server";
 import { createUser } from "../app/models/users.server";
 import type { Role } from "./schema";
@@ -237,7 +238,86 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
       commentsAdded += 1;
     }
   }
+  articlesAdded += await seedEditorialDemo(db, now);
   return { categoriesAdded: categories.length, articlesAdded, commentsAdded };
+}
+
+const EDITORS_DESK = { id: null, name: "Assay newsroom" };
+
+/** The editors' demo articles: a draft, a scheduled one, an unpublished one. */
+export const SEED_EDITORIAL_SLUGS = [
+  "draft-heavy-rare-earth-separation-outside-china",
+  "what-the-next-export-quota-could-mean",
+  "correction-pending-processing-capacity-figures",
+] as const;
+
+/**
+ * What an editor finds at /admin/articles on a trial install: a draft with two
+ * revisions, an article scheduled for later, and one that was unpublished.
+ * Readers see none of them. Added once, matched by slug.
+ */
+async function seedEditorialDemo(db: DB, now: Date): Promise<number> {
+  let added = 0;
+  const draftSlug = SEED_EDITORIAL_SLUGS[0];
+  if (!(await db.selectFrom("articles").select("id").where("slug", "=", draftSlug).executeTakeFirst())) {
+    const draft = {
+      slug: draftSlug,
+      title: "Heavy Rare Earth Separation Outside China: Who Is Closest?",
+      highlights: ["Three projects claim commercial dysprosium and terbium output before 2028."],
+      bodyMarkdown: "Notes for this piece. Compare the announced capacities with offtake agreements.",
+      byline: "Assay newsroom",
+      publishedAt: null,
+      categorySlugs: ["supply-chain"],
+    };
+    await saveArticle(db, draft, EDITORS_DESK);
+    await saveArticle(
+      db,
+      {
+        ...draft,
+        highlights: [...draft.highlights, "Permits, not chemistry, set the pace."],
+        bodyMarkdown: `${draft.bodyMarkdown}\n\nSecond pass: add the permit timelines for each site.`,
+      },
+      EDITORS_DESK,
+    );
+    added += 1;
+  }
+  const scheduledSlug = SEED_EDITORIAL_SLUGS[1];
+  if (!(await db.selectFrom("articles").select("id").where("slug", "=", scheduledSlug).executeTakeFirst())) {
+    await saveArticle(
+      db,
+      {
+        slug: scheduledSlug,
+        title: "What the Next Export Quota Could Mean for Magnet Makers",
+        highlights: ["Scheduled: this article appears by itself two days after the demo was seeded."],
+        bodyMarkdown: "Quota announcements move prices before a single tonne ships. This piece looks at the last three.",
+        byline: "Assay newsroom",
+        publishedAt: new Date(now.getTime() + 2 * 86_400_000),
+        categorySlugs: ["policy-regulation"],
+      },
+      EDITORS_DESK,
+    );
+    added += 1;
+  }
+  const withdrawnSlug = SEED_EDITORIAL_SLUGS[2];
+  if (!(await db.selectFrom("articles").select("id").where("slug", "=", withdrawnSlug).executeTakeFirst())) {
+    const { id } = await saveArticle(
+      db,
+      {
+        slug: withdrawnSlug,
+        title: "Processing Capacity Figures Under Review",
+        highlights: ["Unpublished while its figures are checked: readers cannot see it or its comments."],
+        bodyMarkdown: "The capacity table in this article is being checked against company filings.",
+        byline: "Assay newsroom",
+        publishedAt: new Date(now.getTime() - 3 * 86_400_000),
+        categorySlugs: ["supply-chain"],
+      },
+      EDITORS_DESK,
+    );
+    const row = await db.selectFrom("articles").select("version").where("id", "=", id).executeTakeFirstOrThrow();
+    await unpublishArticle(db, { articleId: id, expectedVersion: row.version, actor: EDITORS_DESK, reason: "Figures under review" });
+    added += 1;
+  }
+  return added;
 }
 
 /**

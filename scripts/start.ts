@@ -7,6 +7,7 @@ import { createDb, resolveDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import { demoAccountsWanted, seed, seedDemoAccounts } from "../db/seed";
 import { isDatabaseUnavailable } from "../app/lib/database-unavailable.server";
+import { startWorker } from "../app/jobs/worker.server";
 import { createApp, loadBuild, startCaches } from "./server";
 
 // Whether production was asked for, before NODE_ENV is settled below (the demo accounts depend on it).
@@ -37,6 +38,9 @@ async function main() {
   // Pages and threads from memory, kept right by PostgreSQL's NOTIFY (not in development: the build changes).
   const caches = mode === "production" ? startCaches(url) : null;
   let server: Server | undefined;
+  // The job worker (graphile-worker) runs in this process unless ASSAY_WORKER=off
+  // (then `npm run worker` runs it elsewhere): started after migrations, stopped first.
+  let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
   let closingSince = 0;
   // SIGTERM or SIGINT: stop accepting, let requests in flight finish (at most
   // SHUTDOWN_GRACE_MS), close the LISTEN client and the pool, leave the embedded
@@ -52,6 +56,7 @@ async function main() {
     closingSince = Date.now();
     console.log(`[assay] ${signal}: shutting down (finishing requests in flight, at most ${SHUTDOWN_GRACE_MS / 1000} s)`);
     if (server) await closeServer(server, SHUTDOWN_GRACE_MS);
+    await worker?.stop().catch((error: unknown) => console.error(`[assay] could not stop the job worker: ${String(error)}`));
     await caches?.listener.stop().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     await embedded?.stop().catch((error: unknown) => console.error(`[assay] could not stop the embedded PostgreSQL: ${String(error)}`));
@@ -84,6 +89,11 @@ async function main() {
   if (demoAccountsWanted({ seeding: wantSeed, requestedNodeEnv })) {
     const added = await seedDemoAccounts(db);
     if (added) console.log(`[assay] added ${added} demo accounts (see README: "Accounts"); set ASSAY_DEMO_ACCOUNTS=0 to leave them out`);
+  }
+
+  if (process.env.ASSAY_WORKER !== "off") {
+    worker = await startWorker({ connectionString: url, db });
+    worker.promise.catch((error: unknown) => console.error(`[assay] the job worker stopped: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   const build = await loadBuild();

@@ -13,6 +13,7 @@ import { getCommentingRules, type CommentingRules } from "../models/commenting.s
 import { getConversationPage, getThreadPage, parseThreadCursor, formatThreadCursor } from "../models/threads.server";
 import type { ArticleViewCache } from "./article-view-cache.server";
 import { articleTag } from "./page-cache.server";
+import { ldComments, type LdComment } from "./structured-data.server";
 
 export interface ArticleView {
   article: ArticleDetail;
@@ -21,6 +22,8 @@ export interface ArticleView {
   pagination: ThreadPagination;
   /** Whether the article takes comments (and from whom). Closing by age shows within the cache's TTL. */
   commenting: CommentingRules;
+  /** The page's approved comments as plain text, for the JSON-LD crawlers read. */
+  ldComments: LdComment[];
 }
 
 export type { ArticleViewCache };
@@ -70,6 +73,7 @@ export async function loadArticleView(
       conversationId: conversation ? conversation.rootId : null,
     },
     commenting,
+    ldComments: ldComments(page.thread),
   };
   shared?.store(ticket, key, view, [articleTag(article.id)]);
   return view;

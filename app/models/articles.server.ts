@@ -1,7 +1,11 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { categoriesOfArticles, type CategoryLink } from "./categories.server";
-import { markdownToText, renderArticleMarkdown } from "../lib/markdown.server";
+import { SYSTEM_ACTOR, type Actor } from "./moderation-log.server";
+import { saveEditedArticle } from "./publishing.server";
+import { SLUG_PATTERN } from "../lib/slugs";
+
+export { SLUG_PATTERN };
 
 export interface ArticleSummary {
   id: number;
@@ -17,6 +21,7 @@ export interface ArticleSummary {
 export interface ArticleDetail extends ArticleSummary {
   highlights: string[];
   bodyHtml: string;
+  updatedAt: string;
 }
 
 export interface ArticlePage {
@@ -40,21 +45,25 @@ export function parseArticleCursor(cursor: string | null): { publishedAt: Date; 
 const approvedCount = (articleId: "a.id") =>
   sql<number>`(select count(*) from comments c where c.article_id = ${sql.ref(articleId)} and c.status = 'approved')`;
 
-function publishedArticles(db: DB) {
+/**
+ * What readers see: published_at set and not in the future. A scheduled article
+ * appears at its time with nobody acting. `now` is the clock (tests set it).
+ */
+function publishedArticles(db: DB, now?: Date) {
   return db
     .selectFrom("articles as a")
     .where("a.published_at", "is not", null)
-    .where("a.published_at", "<=", sql<Date>`now()`);
+    .where("a.published_at", "<=", now ?? sql<Date>`now()`);
 }
 
 /** Published articles, newest first, optionally of one category. */
 export async function listPublishedArticles(
   db: DB,
-  options: { cursor?: string | null; categoryId?: number; limit?: number } = {},
+  options: { cursor?: string | null; categoryId?: number; limit?: number; now?: Date } = {},
 ): Promise<ArticlePage> {
   const limit = options.limit ?? ARTICLES_PER_PAGE;
   const after = parseArticleCursor(options.cursor ?? null);
-  let query = publishedArticles(db).select([
+  let query = publishedArticles(db, options.now).select([
     "a.id",
     "a.slug",
     "a.title",
@@ -101,12 +110,9 @@ export async function listPublishedArticles(
   };
 }
 
-/** Slugs are lower-case words joined by hyphens (a check in the schema too). */
-export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-export async function getPublishedArticle(db: DB, slug: string): Promise<ArticleDetail | null> {
+export async function getPublishedArticle(db: DB, slug: string, now?: Date): Promise<ArticleDetail | null> {
   if (!SLUG_PATTERN.test(slug)) return null;
-  const row = await publishedArticles(db)
+  const row = await publishedArticles(db, now)
     .select([
       "a.id",
       "a.slug",
@@ -116,6 +122,7 @@ export async function getPublishedArticle(db: DB, slug: string): Promise<Article
       "a.published_at",
       "a.highlights",
       "a.body_html",
+      "a.updated_at",
       approvedCount("a.id").as("approved_comment_count"),
     ])
     .where("a.slug", "=", slug)
@@ -131,6 +138,7 @@ export async function getPublishedArticle(db: DB, slug: string): Promise<Article
     publishedAt: (row.published_at as Date).toISOString(),
     highlights: row.highlights,
     bodyHtml: row.body_html,
+    updatedAt: row.updated_at.toISOString(),
     categories: categories.get(row.id) ?? [],
     approvedCommentCount: Number(row.approved_comment_count),
   };
@@ -142,42 +150,53 @@ export interface ArticleInput {
   highlights: string[];
   bodyMarkdown: string;
   byline: string;
+  /** Null: a draft (or, for an existing article, its publication as it is). */
   publishedAt: Date | null;
   categorySlugs: string[];
 }
 
 /**
- * Create or update an article by slug (editors' tooling and the seed). The body is
- * rendered and sanitized here, once, so readers never pay for it.
+ * Create or update an article by slug (the demo seed and test fixtures), through
+ * the editors' save: a revision each time, the body rendered and sanitized once.
+ * Not in the moderation log: the log is for what people (and imports) did.
  */
-export async function saveArticle(db: DB, input: ArticleInput): Promise<{ id: number; created: boolean }> {
-  const bodyHtml = renderArticleMarkdown(input.bodyMarkdown);
-  const plain = markdownToText(input.bodyMarkdown);
-  const excerpt = plain.length > 280 ? `${plain.slice(0, 277).replace(/\s+\S*$/, "")}…` : plain;
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("articles").select("id").where("slug", "=", input.slug).forUpdate().executeTakeFirst();
-    const values = {
+export async function saveArticle(db: DB, input: ArticleInput, actor: Actor = SYSTEM_ACTOR): Promise<{ id: number; created: boolean }> {
+  const existing = await db.selectFrom("articles").select(["id", "version"]).where("slug", "=", input.slug).executeTakeFirst();
+  const categories = input.categorySlugs.length
+    ? await db.selectFrom("categories").select("id").where("slug", "in", input.categorySlugs).execute()
+    : [];
+  if (categories.length !== new Set(input.categorySlugs).size) {
+    throw new Error(`Unknown category among: ${input.categorySlugs.join(", ")}`);
+  }
+  const result = await saveEditedArticle(db, {
+    articleId: existing?.id ?? null,
+    expectedVersion: existing?.version ?? 0,
+    actor,
+    fields: {
       title: input.title,
-      highlights: input.highlights,
-      body_markdown: input.bodyMarkdown,
-      body_html: bodyHtml,
-      excerpt,
+      slug: input.slug,
       byline: input.byline,
-      published_at: input.publishedAt,
-    };
-    const id = existing
-      ? (await trx.updateTable("articles").set({ ...values, updated_at: new Date() }).where("id", "=", existing.id).returning("id").executeTakeFirstOrThrow()).id
-      : (await trx.insertInto("articles").values({ slug: input.slug, ...values }).returning("id").executeTakeFirstOrThrow()).id;
-    const categoryIds = input.categorySlugs.length
-      ? await trx.selectFrom("categories").select("id").where("slug", "in", input.categorySlugs).execute()
-      : [];
-    if (categoryIds.length !== input.categorySlugs.length) {
-      throw new Error(`Unknown category among: ${input.categorySlugs.join(", ")}`);
-    }
-    await trx.deleteFrom("article_categories").where("article_id", "=", id).execute();
-    if (categoryIds.length) {
-      await trx.insertInto("article_categories").values(categoryIds.map((c) => ({ article_id: id, category_id: c.id }))).execute();
-    }
-    return { id, created: !existing };
+      highlights: input.highlights,
+      bodyMarkdown: input.bodyMarkdown,
+      excerpt: "",
+      categoryIds: categories.map((c) => c.id),
+      newCategoryNames: [],
+      commentsOpen: true,
+    },
+    publish: input.publishedAt ? { mode: "publish", at: input.publishedAt } : { mode: "keep" },
+    logPublication: false,
   });
+  if (!result.ok) throw new Error(`Could not save article ${input.slug}: ${result.error}`);
+  return { id: result.id, created: !existing };
+}
+
+/** Every published article's slug and last change, newest first (a sitemap holds 50,000 at most). */
+export async function listSitemapArticles(db: DB, now?: Date): Promise<{ slug: string; lastModified: string }[]> {
+  const rows = await publishedArticles(db, now)
+    .select(["a.slug", "a.updated_at"])
+    .orderBy("a.published_at", "desc")
+    .orderBy("a.id", "desc")
+    .limit(49_000)
+    .execute();
+  return rows.map((r) => ({ slug: r.slug, lastModified: r.updated_at.toISOString() }));
 }

@@ -46,6 +46,10 @@ export const LOG_ACTIONS = {
   "close-comments": "Closed comments",
   "open-comments": "Opened comments",
   settings: "Changed settings",
+  publish: "Published article",
+  schedule: "Scheduled article",
+  unpublish: "Unpublished article",
+  "restore-revision": "Restored article revision",
 } as const;
 
 export type LogAction = keyof typeof LOG_ACTIONS;

@@ -4,6 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ArticleList } from "~/components/ArticleList";
 import { listPublishedArticles } from "~/models/articles.server";
 import { listCacheTag, passCacheTag } from "~/lib/cache-tags";
+import { hasRole } from "~/lib/roles";
+import { getCurrentUser } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [
   { title: "Assay: rare earth news and investor discussion" },
@@ -15,16 +17,32 @@ export const headers: HeadersFunction = passCacheTag;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const cursor = new URL(request.url).searchParams.get("before");
-  const page = await listPublishedArticles(context.db, { cursor });
-  return json(page, { headers: listCacheTag() });
+  const [page, user] = await Promise.all([listPublishedArticles(context.db, { cursor }), getCurrentUser(request, context)]);
+  // An empty site tells whoever can publish where to start.
+  const canPublish = user !== null && hasRole(user.role, "editor");
+  return json({ ...page, canPublish }, { headers: listCacheTag() });
 }
 
 export default function Home() {
-  const { articles, nextCursor } = useLoaderData<typeof loader>();
+  const { articles, nextCursor, canPublish } = useLoaderData<typeof loader>();
   return (
     <>
       <h1 className="page-title">Latest articles</h1>
-      {articles.length ? <ArticleList articles={articles} /> : <p>No articles have been published yet.</p>}
+      {articles.length ? (
+        <ArticleList articles={articles} />
+      ) : canPublish ? (
+        <div className="notice">
+          <p>No articles have been published yet. Start here:</p>
+          <p>
+            <Link to="/admin/articles/new" className="button">
+              New article
+            </Link>{" "}
+            or see every draft in <Link to="/admin/articles">Articles</Link>.
+          </p>
+        </div>
+      ) : (
+        <p>No articles have been published yet.</p>
+      )}
       {nextCursor ? (
         <nav aria-label="More articles" className="pager">
           <Link to={`/?before=${encodeURIComponent(nextCursor)}`}>Older articles</Link>

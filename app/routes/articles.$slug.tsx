@@ -18,18 +18,30 @@ import { getCurrentUser } from "~/lib/session.server";
 import { UNVERIFIED_COMMENT_MESSAGE } from "~/lib/account-messages";
 import { getUserEmail } from "~/models/users.server";
 import { publicUrl } from "~/lib/urls.server";
+import { newsArticleJsonLd } from "~/lib/structured-data.server";
+import { findArticleRedirect } from "~/models/publishing.server";
 import { commentLocation } from "~/models/threads.server";
 import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Article not found: Assay" }];
+  const { article, shareUrl } = data;
   return [
-    { title: `${data.article.title}: Assay` },
-    { name: "description", content: data.article.excerpt },
-    { property: "og:title", content: data.article.title },
+    { title: `${article.title}: Assay` },
+    { name: "description", content: article.excerpt },
+    { tagName: "link", rel: "canonical", href: shareUrl },
+    { property: "og:site_name", content: "Assay" },
+    { property: "og:title", content: article.title },
     { property: "og:type", content: "article" },
-    { property: "og:url", content: data.shareUrl },
-    { property: "og:description", content: data.article.excerpt },
+    { property: "og:url", content: shareUrl },
+    { property: "og:description", content: article.excerpt },
+    { property: "article:published_time", content: article.publishedAt },
+    { property: "article:modified_time", content: article.updatedAt },
+    ...article.categories.map((c) => ({ property: "article:section", content: c.name })),
+    { name: "twitter:card", content: "summary" },
+    { name: "twitter:title", content: article.title },
+    { name: "twitter:description", content: article.excerpt },
+    { "script:ld+json": data.jsonLd },
   ];
 };
 
@@ -60,8 +72,14 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     heldCommentIds,
     viewer: user ? user.role : "guest",
   });
-  if (!view) throw new Response("Article not found", { status: 404 });
+  if (!view) {
+    // An old address of an article that moved: 301 to where it lives now.
+    const moved = await findArticleRedirect(db, params.slug ?? "");
+    if (moved) throw redirect(`/articles/${moved}${url.search}`, { status: 301 });
+    throw new Response("Article not found", { status: 404 });
+  }
   const { article } = view;
+  const shareUrl = publicUrl(request, `/articles/${article.slug}`);
   context.fragments?.set(THREAD_ELEMENT_ID, view.threadHtml);
   const replyToId = replyToParam(url);
   const replyTo = replyToId ? await getReplyTarget(db, article.id, replyToId) : null;
@@ -75,7 +93,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       threadHtml: context.fragments ? null : view.threadHtml,
       pagination: view.pagination,
       replyTo,
-      shareUrl: publicUrl(request, `/articles/${article.slug}`),
+      shareUrl,
+      jsonLd: newsArticleJsonLd({ article, url: shareUrl, comments: view.ldComments }),
     },
     { headers: articleCacheTag(article.id) },
   );

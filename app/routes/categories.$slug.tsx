@@ -1,9 +1,9 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ArticleList } from "~/components/ArticleList";
 import { listPublishedArticles } from "~/models/articles.server";
-import { getCategoryBySlug } from "~/models/categories.server";
+import { findCategoryRedirect, getCategoryBySlug } from "~/models/categories.server";
 import { listCacheTag, passCacheTag } from "~/lib/cache-tags";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -15,7 +15,12 @@ export const headers: HeadersFunction = passCacheTag;
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const category = await getCategoryBySlug(context.db, params.slug ?? "");
-  if (!category) throw new Response("Category not found", { status: 404 });
+  if (!category) {
+    // A renamed or merged category's old address: 301 to where it lives now.
+    const moved = await findCategoryRedirect(context.db, params.slug ?? "");
+    if (moved) throw redirect(`/categories/${moved}${new URL(request.url).search}`, { status: 301 });
+    throw new Response("Category not found", { status: 404 });
+  }
   const cursor = new URL(request.url).searchParams.get("before");
   const page = await listPublishedArticles(context.db, { cursor, categoryId: category.id });
   return json(

@@ -7,6 +7,7 @@ import * as m0002 from "./0002_accounts";
 import * as m0003 from "./0003_moderation";
 import * as m0004 from "./0004_performance";
 import * as m0005 from "./0005_report_safeguards";
+import * as m0006 from "./0006_publishing";
 
 export const migrations: Record<string, Migration> = {
   "0001_articles_and_comments": m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "0003_moderation": m0003,
   "0004_performance": m0004,
   "0005_report_safeguards": m0005,
+  "0006_publishing": m0006,
 };

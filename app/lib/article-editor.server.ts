@@ -1,0 +1,112 @@
+// The editor's form on the server: read what was typed, check it with the form's
+// schema, and turn the intent (save, publish, preview) into a call to the domain.
+// Routes stay thin: they only guard, call this and return what it says.
+import { json, redirect } from "@remix-run/node";
+import type { DB } from "../../db/connection";
+import type { Actor } from "../models/moderation-log.server";
+import { saveEditedArticle, type EditorArticle, type SaveResult } from "../models/publishing.server";
+import { ARTICLE_FIELDS, articleFormSchema, articleMessages } from "./article-form.server";
+import type { ArticleFormValues } from "./article-form";
+import { renderArticleMarkdown } from "./markdown.server";
+import { isTimeZone, utcToZonedLocal, zonedLocalToUtc } from "./time-zone";
+import { formValues, parseForm } from "./validation";
+
+export type EditorIntent = "save" | "publish" | "preview";
+
+export interface EditorActionData {
+  values: ArticleFormValues;
+  errors: Partial<Record<keyof ArticleFormValues | "categoryIds", string>>;
+  formError: string | null;
+  preview: { title: string; highlights: string[]; bodyHtml: string } | null;
+}
+
+/** The form's values for an article being edited (times on the editor's clock, UTC until the browser says). */
+export function articleFormValues(article: EditorArticle | null, timeZone = "UTC"): ArticleFormValues {
+  const publishAt = article?.publishedAt ?? article?.withdrawnPublishedAt ?? null;
+  return {
+    title: article?.title ?? "",
+    slug: article?.slug ?? "",
+    byline: article?.byline ?? "",
+    highlights: (article?.highlights ?? []).join("\n"),
+    body: article?.bodyMarkdown ?? "",
+    excerpt: article?.excerptIsCustom ? article.excerpt : "",
+    newCategories: "",
+    publishAt: publishAt && article?.status === "scheduled" ? utcToZonedLocal(new Date(publishAt), timeZone) : "",
+    timeZone,
+    commentsOpen: article === null || article.commentsOpen ? "on" : "",
+    version: String(article?.version ?? 0),
+    categoryIds: (article?.categoryIds ?? []).map(String),
+  };
+}
+
+const CONFLICT = (who: string, version: number) =>
+  `${who} saved this article while you were editing it (now version ${version}). Nothing was saved; your text is below as you typed it. ` +
+  `Compare it with theirs under Revisions; saving again will make yours the current version (theirs stays in the revisions).`;
+
+function fail(values: ArticleFormValues, errors: EditorActionData["errors"], status: number, formError: string | null = null) {
+  return json<EditorActionData>({ values, errors, formError, preview: null }, { status });
+}
+
+/**
+ * Handle a POST of the editor's form for a new (articleId null) or existing article.
+ * Returns a redirect on success, else the values with per-field messages.
+ */
+export async function handleArticleForm(db: DB, form: FormData, articleId: number | null, actor: Actor): Promise<Response> {
+  const raw = formValues(form, ARTICLE_FIELDS);
+  const values: ArticleFormValues = { ...raw, categoryIds: form.getAll("categoryIds").filter((v): v is string => typeof v === "string") };
+  const intentText = String(form.get("intent") ?? "save");
+  const intent: EditorIntent = intentText === "publish" || intentText === "preview" ? intentText : "save";
+
+  const parsed = parseForm(articleFormSchema, raw);
+  const errors: EditorActionData["errors"] = parsed.ok ? {} : { ...parsed.errors };
+  const categoryIds = values.categoryIds.map(Number);
+  if (categoryIds.some((id) => !Number.isSafeInteger(id) || id <= 0)) errors.categoryIds = articleMessages.categoryUnknown;
+  const timeZone = isTimeZone(raw.timeZone) ? raw.timeZone : "UTC";
+  let publishAt: Date | null = null;
+  if (raw.publishAt.trim()) {
+    publishAt = zonedLocalToUtc(raw.publishAt, timeZone);
+    if (!publishAt) errors.publishAt = articleMessages.publishAtInvalid;
+  }
+  if (!parsed.ok || Object.keys(errors).length) return fail(values, errors, 400);
+  const data = parsed.data;
+
+  if (intent === "preview") {
+    // Exactly what readers will get: the same renderer and sanitizer as a save.
+    return json<EditorActionData>({
+      values,
+      errors: {},
+      formError: null,
+      preview: { title: data.title, highlights: data.highlights, bodyHtml: renderArticleMarkdown(data.body) },
+    });
+  }
+
+  const result: SaveResult = await saveEditedArticle(db, {
+    articleId,
+    expectedVersion: data.version,
+    actor,
+    fields: {
+      title: data.title,
+      slug: data.slug,
+      byline: data.byline,
+      highlights: data.highlights,
+      bodyMarkdown: data.body,
+      excerpt: data.excerpt,
+      categoryIds,
+      newCategoryNames: data.newCategories,
+      commentsOpen: data.commentsOpen,
+    },
+    publish: intent === "publish" ? { mode: "publish", at: publishAt } : { mode: "keep", at: publishAt },
+  });
+  if (result.ok) {
+    const notice = intent === "publish" ? (result.status === "scheduled" ? "scheduled" : "published") : "saved";
+    return redirect(`/admin/articles/${result.id}?notice=${notice}`, { status: 303 });
+  }
+  switch (result.error) {
+    case "not-found":
+      throw new Response("No such article.", { status: 404 });
+    case "invalid":
+      return fail(values, result.errors, 400);
+    case "conflict":
+      return fail({ ...values, version: String(result.current.version) }, {}, 409, CONFLICT(result.current.savedBy, result.current.version));
+  }
+}
