@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, Notice } from "~/components/AccountFields";
@@ -25,6 +25,11 @@ import {
 } from "~/models/accounts.server";
 import { endOtherSessions, endUserSession, listUserSessions } from "~/models/sessions.server";
 import { findAccountById } from "~/models/users.server";
+import { readForm } from "~/lib/forms.server";
+import { pageHeaders } from "~/lib/route-headers";
+
+// Its 429 keeps the action's Retry-After.
+export const headers: HeadersFunction = pageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Your account: Assay" }];
 
@@ -80,7 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { db } = context;
   const current = await getCurrentSession(request, context);
   const currentToken = current?.session.id ?? null;
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formText(form, "intent") as Intent;
 
   switch (intent) {

@@ -11,7 +11,7 @@ import { getPublishedArticle } from "~/models/articles.server";
 import { getReplyTarget, postComment } from "~/models/comments.server";
 import { CLOSED_MESSAGE } from "~/lib/moderation-text";
 import { loadArticleView } from "~/lib/article-view.server";
-import { articleCacheTag, passCacheTag } from "~/lib/cache-tags";
+import { articleCacheTag } from "~/lib/cache-tags";
 import { readHeldCommentIds, rememberHeldComment } from "~/lib/held-comments.server";
 import { hashIp } from "~/lib/secrets.server";
 import { getCurrentUser } from "~/lib/session.server";
@@ -20,6 +20,9 @@ import { getUserEmail } from "~/models/users.server";
 import { publicUrl } from "~/lib/urls.server";
 import { commentLocation } from "~/models/threads.server";
 import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation.server";
+import { readForm } from "~/lib/forms.server";
+import { parseId } from "~/lib/params";
+import { pageHeaders } from "~/lib/route-headers";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Article not found: Assay" }];
@@ -38,15 +41,14 @@ const PARENT_MESSAGE =
   "The comment you are replying to is not on this article, or no longer exists. Your comment was not posted; you can post it as a new comment.";
 
 function replyToParam(url: URL): number | null {
-  const value = Number(url.searchParams.get("replytocom"));
-  return Number.isSafeInteger(value) && value > 0 ? value : null;
+  return parseId(url.searchParams.get("replytocom"));
 }
 
 const THREAD_ELEMENT_ID = "comment-thread";
 
 // Guests' copies of this page may be cached (scripts/page-cache-http.ts): the
 // loader names the article, and any change to it or its comments drops them.
-export const headers: HeadersFunction = passCacheTag;
+export const headers: HeadersFunction = pageHeaders;
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { db } = context;
@@ -86,7 +88,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const article = await getPublishedArticle(db, params.slug ?? "");
   if (!article) throw new Response("Article not found", { status: 404 });
   const articlePath = `/articles/${article.slug}`;
-  const form = await request.formData();
+  const form = await readForm(request);
 
   // A bot filled the hidden field: pretend all went well and keep nothing.
   const honeypot = form.get(HONEYPOT_FIELD);
@@ -101,9 +103,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const parsed = parseForm(guestCommentSchema, submitted);
   if (!parsed.ok) return json({ errors: parsed.errors, values, formError: null }, { status: 400 });
 
-  const parentText = String(form.get("comment_parent") ?? "0");
-  const parentNumber = Number(parentText);
-  if (!Number.isInteger(parentNumber) || parentNumber < 0) {
+  const parentText = String(form.get("comment_parent") ?? "0").trim();
+  const parentNumber = parentText === "0" || parentText === "" ? 0 : parseId(parentText);
+  if (parentNumber === null) {
     return json({ errors: {}, values, formError: PARENT_MESSAGE }, { status: 400 });
   }
   const result = await postComment(db, {

@@ -1,6 +1,6 @@
 // A member reports a comment to the moderators, once, with a reason. A guest is
 // asked to log in first (and comes back here).
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorSummary } from "~/components/AccountFields";
@@ -9,12 +9,18 @@ import { reportSchema } from "~/lib/moderation-forms";
 import { requireUser } from "~/lib/session.server";
 import { parseForm } from "~/lib/validation";
 import { getReportView, REPORT_REASON_LABELS, REPORT_REASONS, reportComment } from "~/models/reports.server";
+import { readForm } from "~/lib/forms.server";
+import { parseId } from "~/lib/params";
+import { pageHeaders } from "~/lib/route-headers";
+
+// Its 429 keeps the action's Retry-After.
+export const headers: HeadersFunction = pageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Report a comment: Assay" }, { name: "robots", content: "noindex" }];
 
 function commentIdOf(params: { commentId?: string }): number {
-  const id = Number(params.commentId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("Comment not found", { status: 404 });
+  const id = parseId(params.commentId);
+  if (id === null) throw new Response("Comment not found", { status: 404 });
   return id;
 }
 
@@ -38,7 +44,7 @@ const ERRORS = {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const commentId = commentIdOf(params);
   const user = await requireUser(request, context);
-  const form = await request.formData();
+  const form = await readForm(request);
   const values = { reason: formText(form, "reason"), details: formText(form, "details") };
   const parsed = parseForm(reportSchema, values);
   if (!parsed.ok) return json({ errors: parsed.errors, values, formError: null }, { status: 400 });
