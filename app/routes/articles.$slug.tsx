@@ -11,7 +11,7 @@ import { getPublishedArticle } from "~/models/articles.server";
 import { getReplyTarget, postComment } from "~/models/comments.server";
 import { CLOSED_MESSAGE } from "~/lib/moderation-text";
 import { loadArticleView } from "~/lib/article-view.server";
-import { articleCacheTag } from "~/lib/cache-tags";
+import { articleCacheTag, UNCHANGED_HEADER, unchangedHeaders } from "~/lib/cache-tags";
 import { readHeldCommentIds, rememberHeldComment } from "~/lib/held-comments.server";
 import { hashIp } from "~/lib/secrets.server";
 import { getCurrentUser } from "~/lib/session.server";
@@ -92,7 +92,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
   // A bot filled the hidden field: pretend all went well and keep nothing.
   const honeypot = form.get(HONEYPOT_FIELD);
-  if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect(`${articlePath}#comments`);
+  if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect(`${articlePath}#comments`, { headers: unchangedHeaders() });
 
   const values = formValues(form, COMMENT_FIELDS);
   const user = await getCurrentUser(request, context);
@@ -138,6 +138,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const headers = new Headers();
   if (result.status === "pending") {
     headers.append("Set-Cookie", await rememberHeldComment(db, request, result.commentId));
+    // Held: only its poster sees it (by the cookie), so guests' cached pages stay right.
+    headers.set(UNCHANGED_HEADER, "1");
   }
   // To the page of the thread that shows it: a long thread's new comment is not on page one.
   const location = await commentLocation(db, result.commentId);
