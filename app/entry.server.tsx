@@ -9,6 +9,7 @@
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
+import { documentCsp } from "~/lib/csp";
 import { ServerFragments } from "~/lib/server-fragments";
 
 export default function handleRequest(
@@ -24,5 +25,7 @@ export default function handleRequest(
     </ServerFragments.Provider>,
   );
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  // Inline script only as Remix wrote it here: this page's own hashes (see app/lib/csp.ts).
+  responseHeaders.set("Content-Security-Policy", documentCsp(html, { development: process.env.NODE_ENV === "development" }));
   return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
 }

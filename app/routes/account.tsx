@@ -100,7 +100,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const values = formValues(form, ["newEmail", "currentPassword"] as const);
       const parsed = parseForm(changeEmailSchema, values);
       if (!parsed.ok) return problem(intent, parsed.errors, echoValues(values), null);
-      const result = await requestEmailChange(db, { userId: user.id, ...parsed.data, links: linkBase(request) });
+      const result = await requestEmailChange(db, { userId: user.id, ...parsed.data, links: linkBase(context) });
       if (!result.ok) {
         if (result.error === "wrong-password")
           return problem(intent, { currentPassword: "That is not your current password." }, echoValues(values), null);
@@ -111,7 +111,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return done("email-sent");
     }
     case "resend-verification": {
-      const result = await resendVerification(db, { userId: user.id, links: linkBase(request) });
+      const result = await resendVerification(db, { userId: user.id, links: linkBase(context) });
       if (!result.ok && result.error === "rate-limited") {
         return problem(
           intent,

@@ -77,7 +77,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       threadHtml: context.fragments ? null : view.threadHtml,
       pagination: view.pagination,
       replyTo,
-      shareUrl: publicUrl(request, `/articles/${article.slug}`),
+      shareUrl: publicUrl(context, `/articles/${article.slug}`),
     },
     { headers: articleCacheTag(article.id) },
   );

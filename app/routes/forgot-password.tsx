@@ -30,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await requestPasswordReset(context.db, {
     email: parsed.data.email,
     clientIp: context.clientIp,
-    links: linkBase(request),
+    links: linkBase(context),
   });
   if (!result.ok) {
     return json(

@@ -33,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(form, SIGNUP_FIELDS);
   const parsed = parseForm(signupSchema, values);
   if (!parsed.ok) return json({ errors: parsed.errors, values: echoValues(values), formError: null }, { status: 400 });
-  const result = await signUp(db, { ...parsed.data, clientIp: context.clientIp, links: linkBase(request) });
+  const result = await signUp(db, { ...parsed.data, clientIp: context.clientIp, links: linkBase(context) });
   if (!result.ok) {
     return json(
       { errors: {}, values: echoValues(values), formError: tooManyRequestsMessage(result.retryAfterSeconds) },
