@@ -16,12 +16,22 @@
 import type { NextFunction, Request, Response } from "express";
 import { isTrustedHost, requestOrigin } from "../app/lib/origin.server";
 
-/** The Host as Express would read it: X-Forwarded-Host only from a trusted proxy, first entry. */
+/**
+ * The Host as Express would read it: X-Forwarded-Host only from a proxy trusted
+ * by TRUST_PROXY (its first entry). From anyone else the header is removed, so
+ * nothing later (Remix's own check of actions among them) reads it.
+ */
 function claimedHost(req: Request): string | undefined {
   const trust = req.app.get("trust proxy fn") as (address: string | undefined, i: number) => boolean;
   const forwarded = req.get("x-forwarded-host");
-  if (forwarded && trust(req.socket.remoteAddress, 0)) return forwarded.split(",")[0]!.trim();
-  return req.get("host");
+  if (forwarded === undefined) return req.get("host");
+  if (!trust(req.socket.remoteAddress, 0)) {
+    delete req.headers["x-forwarded-host"];
+    return req.get("host");
+  }
+  const first = forwarded.split(",")[0]!.trim();
+  req.headers["x-forwarded-host"] = first;
+  return first;
 }
 
 export const UNKNOWN_HOST_PAGE =
