@@ -1,5 +1,5 @@
 // Form schemas shared by the server (the authority) and the browser (hints only).
-import { z } from "zod";
+import { z } from "./zod";
 
 export const COMMENT_MAX_LENGTH = 10_000;
 export const NAME_MAX_LENGTH = 100;

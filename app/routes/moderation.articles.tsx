@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { z } from "~/lib/zod";
 import { DateTime } from "~/components/DateTime";
 import { formText } from "~/lib/account-http.server";
 import { moderationReturnPath, redirectWithNotice, takeNotice } from "~/lib/moderation-notice.server";
