@@ -213,7 +213,10 @@ export function pageCacheMiddleware(cache: PageCache, options: PageCacheHttpOpti
       console.error(`[assay] page cache: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
+    // Sent as a hit would be: the page's own headers, and this request's HSTS (not the page's).
+    const hsts = res.getHeader("strict-transport-security");
     for (const name of Object.keys(res.getHeaders())) res.removeHeader(name);
+    if (hsts !== undefined) res.setHeader("Strict-Transport-Security", hsts);
     lead.settle(stored ? page : null);
     send(req, res, page);
   }

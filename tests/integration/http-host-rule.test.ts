@@ -13,7 +13,7 @@ let plain: AppServer;
 let proxied: AppServer;
 
 beforeAll(async () => {
-  [plain, proxied] = await Promise.all([startAppServer(t.url), startAppServer(t.url, { PUBLIC_ORIGINS: PUBLIC })]);
+  [plain, proxied] = await Promise.all([startAppServer(t.url), startAppServer(t.url, { PUBLIC_ORIGINS: PUBLIC, TRUST_PROXY: "loopback" })]);
 }, 120_000);
 
 afterAll(async () => {
@@ -86,6 +86,24 @@ describe("with no PUBLIC_ORIGINS", () => {
 });
 
 describe("with PUBLIC_ORIGINS set (behind a proxy)", () => {
+  it("reads the Host from a trusted proxy's X-Forwarded-Host, and refuses a name not configured there too", async () => {
+    expect((await request(proxied.base, { path: "/", headers: { "X-Forwarded-Host": "forum.example.test" } })).status).toBe(200);
+    expect((await request(proxied.base, { path: "/", headers: { "X-Forwarded-Host": "evil.example" } })).status).toBe(400);
+  });
+
+  it("sends HSTS over https only, never replayed from the page cache", async () => {
+    const article = await createArticle(t.db, { title: "Over https" });
+    const path = `/articles/${article.slug}`;
+    const https = { Host: "forum.example.test", "X-Forwarded-Proto": "https" };
+    const first = await request(proxied.base, { path, headers: https });
+    expect(first.headers["strict-transport-security"]).toBe("max-age=31536000");
+    const overHttp = await request(proxied.base, { path, headers: { Host: "forum.example.test" } });
+    expect(overHttp.headers.etag).toBe(first.headers.etag);
+    expect(overHttp.headers["strict-transport-security"]).toBeUndefined();
+    expect((await request(proxied.base, { path, headers: https })).headers["strict-transport-security"]).toBe("max-age=31536000");
+    expect((await request(proxied.base, { path: "/styles/assay.css", headers: https })).headers["strict-transport-security"]).toBe("max-age=31536000");
+  });
+
   it("refuses another Host and mails links to the first public origin only", async () => {
     await member("victim3@example.com");
     const forged = await forgot(proxied, "victim3@example.com", { Host: "evil.example", Origin: "http://evil.example" });
