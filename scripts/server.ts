@@ -8,7 +8,7 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import type { DB } from "../db/connection";
-import { allowedOriginsFromEnv, isSameOriginRequest } from "../app/lib/origin.server";
+import { allowedOriginsFromEnv, claimedOrigin, isSameOriginRequest } from "../app/lib/origin.server";
 import { bodyLimit } from "./body-limit";
 import { securityHeaders } from "./security-headers";
 import { trustedHost } from "./trusted-host";
@@ -107,7 +107,14 @@ export function createApp(options: AppOptions) {
       referer: req.get("referer"),
       allowedOrigins,
     });
-    if (ok) return next();
+    if (ok) {
+      // Remix repeats a host-only form of this check on document POSTs (the Origin's
+      // host against X-Forwarded-Host or Host) and answers 500 when a proxy passes
+      // the public name in neither. This check is the stricter one: tell Remix the host it passed.
+      const claimed = claimedOrigin({ origin: req.get("origin"), referer: req.get("referer") });
+      if (claimed && req.method !== "GET" && req.method !== "HEAD") req.headers["x-forwarded-host"] = new URL(claimed).host;
+      return next();
+    }
     res
       .status(403)
       .type("html")

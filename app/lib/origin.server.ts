@@ -57,9 +57,14 @@ export interface OriginCheckInput {
   allowedOrigins?: readonly string[];
 }
 
+/** The origin a request says it comes from: its Origin, or failing that its Referer's. */
+export function claimedOrigin(input: Pick<OriginCheckInput, "origin" | "referer">): string | null {
+  return input.origin && input.origin !== "null" ? normalizeOrigin(input.origin) : normalizeOrigin(input.referer);
+}
+
 export function isSameOriginRequest(input: OriginCheckInput): boolean {
   if (!UNSAFE_METHODS.has(input.method.toUpperCase())) return true;
-  const claimed = input.origin && input.origin !== "null" ? normalizeOrigin(input.origin) : normalizeOrigin(input.referer);
+  const claimed = claimedOrigin(input);
   if (!claimed) return false;
   const ours = new Set([...(input.allowedOrigins ?? []).map(normalizeOrigin), normalizeOrigin(input.requestOrigin)]);
   ours.delete(null);

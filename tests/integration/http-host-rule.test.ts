@@ -117,6 +117,13 @@ describe("with PUBLIC_ORIGINS set (behind a proxy)", () => {
     expect(mail).toContain(`${PUBLIC}/reset-password?token=`);
   });
 
+  it("takes a form from the public origin when the proxy passes another Host (no 500)", async () => {
+    await member("victim5@example.com");
+    const response = await forgot(proxied, "victim5@example.com", { Origin: PUBLIC });
+    expect(response.status).toBe(303);
+    expect((await mailTo("victim5@example.com"))[0]).toContain(`${PUBLIC}/reset-password?token=`);
+  });
+
   it("compares the Origin of a POST by scheme, host and port", async () => {
     await member("victim4@example.com");
     for (const origin of ["https://forum.example.test:8443", "https://evil.example", "http://127.0.0.1"]) {
