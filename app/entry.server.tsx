@@ -9,7 +9,7 @@
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
-import { documentCsp } from "~/lib/csp";
+import { documentCsp } from "~/lib/csp.server";
 import { ServerFragments } from "~/lib/server-fragments";
 
 export default function handleRequest(

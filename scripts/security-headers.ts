@@ -4,7 +4,7 @@
 // anything else gets BASELINE_CSP, under which nothing runs.
 import type { NextFunction, Request, Response } from "express";
 import onHeaders from "on-headers";
-import { BASELINE_CSP } from "../app/lib/csp";
+import { BASELINE_CSP } from "../app/lib/csp.server";
 
 /** One year; only ever sent over https (a browser ignores it over http anyway). */
 export const HSTS = "max-age=31536000";
