@@ -10,6 +10,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { retryAfterHeaders } from "~/lib/database-unavailable.server";
+import { documentCsp } from "~/lib/csp.server";
 import { ServerFragments } from "~/lib/server-fragments";
 
 export default function handleRequest(
@@ -28,5 +29,7 @@ export default function handleRequest(
   // 503 is only ever "the database is away" (scripts/database-unavailable-http.ts):
   // the error page's route exports no headers, so the thrown response's are added here.
   if (responseStatusCode === 503) for (const [name, value] of Object.entries(retryAfterHeaders())) responseHeaders.set(name, value);
+  // Inline script only as Remix wrote it here: this page's own hashes (see app/lib/csp.ts).
+  responseHeaders.set("Content-Security-Policy", documentCsp(html, { development: process.env.NODE_ENV === "development" }));
   return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
 }

@@ -17,5 +17,7 @@ declare module "@remix-run/node" {
      * loader data. Null for data requests (?_data=), which carry them in the data.
      */
     fragments?: Map<string, string> | null;
+    /** The canonical origin for absolute links (scripts/trusted-host.ts); never from the Host header. */
+    publicOrigin?: string;
   }
 }

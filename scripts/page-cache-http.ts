@@ -18,6 +18,7 @@ import type { NextFunction, Request, Response } from "express";
 import {
   CACHE_TAG_HEADER,
   PERSONAL_CACHE_CONTROL,
+  UNCHANGED_HEADER,
   acceptsGzip,
   cacheKey,
   etagMatches,
@@ -47,7 +48,10 @@ const NOT_KEPT = new Set([
   "connection",
   "keep-alive",
   CACHE_TAG_HEADER,
+  UNCHANGED_HEADER,
   "x-assay-queries",
+  // Sent per request (only over https), never replayed from memory.
+  "strict-transport-security",
 ]);
 
 interface Lead {
@@ -60,7 +64,8 @@ interface Lead {
 
 const LEAD = Symbol("assay.pageCacheLead");
 const PERSONAL = Symbol("assay.personal");
-type Marked = Response & { [LEAD]?: Lead; [PERSONAL]?: boolean };
+const UNCHANGED = Symbol("assay.unchanged");
+type Marked = Response & { [LEAD]?: Lead; [PERSONAL]?: boolean; [UNCHANGED]?: boolean };
 
 export interface PageCacheHttpOptions {
   /** s-maxage for shared caches (CDN, nginx) on guest pages, in seconds. */
@@ -97,8 +102,9 @@ export function pageCacheMiddleware(cache: PageCache, options: PageCacheHttpOpti
       // A write that went through: this instance forgets the pages of that path now,
       // so the writer's next page (the redirect after a POST) shows the change.
       const path = req.path;
+      // Not when the action said it changed nothing (UNCHANGED_HEADER), nor when it was refused.
       res.once("finish", () => {
-        if (res.statusCode < 400) cache.invalidatePath(path);
+        if (res.statusCode < 400 && !marked[UNCHANGED]) cache.invalidatePath(path);
       });
       return next();
     }
@@ -135,6 +141,8 @@ export function pageCacheMiddleware(cache: PageCache, options: PageCacheHttpOpti
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: unknown[]) {
       res.removeHeader(CACHE_TAG_HEADER);
+      if (res.getHeader(UNCHANGED_HEADER)) marked[UNCHANGED] = true;
+      res.removeHeader(UNCHANGED_HEADER);
       if (read && (marked[PERSONAL] || res.getHeader("set-cookie"))) res.setHeader("Cache-Control", PERSONAL_CACHE_CONTROL);
       return (writeHead as (...a: unknown[]) => Response).apply(this, args);
     } as Response["writeHead"];
@@ -205,7 +213,10 @@ export function pageCacheMiddleware(cache: PageCache, options: PageCacheHttpOpti
       console.error(`[assay] page cache: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
+    // Sent as a hit would be: the page's own headers, and this request's HSTS (not the page's).
+    const hsts = res.getHeader("strict-transport-security");
     for (const name of Object.keys(res.getHeaders())) res.removeHeader(name);
+    if (hsts !== undefined) res.setHeader("Strict-Transport-Security", hsts);
     lead.settle(stored ? page : null);
     send(req, res, page);
   }

@@ -1,4 +1,5 @@
-// The HTTP server: Express in front of Remix, with compression, static files and
+// The HTTP server: Express in front of Remix, with the Host rule, security
+// headers and a bound on body size first, then compression, static files and
 // the origin check that every POST must pass.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -7,7 +8,10 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import type { DB } from "../db/connection";
-import { allowedOriginsFromEnv, isSameOriginRequest } from "../app/lib/origin.server";
+import { allowedOriginsFromEnv, claimedOrigin, isSameOriginRequest } from "../app/lib/origin.server";
+import { bodyLimit } from "./body-limit";
+import { securityHeaders } from "./security-headers";
+import { trustedHost } from "./trusted-host";
 import { createPageCache, type PageCache } from "../app/lib/page-cache.server";
 import { createArticleViewCache, type ArticleViewCache } from "../app/lib/article-view-cache.server";
 import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
@@ -62,6 +66,16 @@ export function createApp(options: AppOptions) {
   app.disable("x-powered-by");
   // Behind a load balancer, TRUST_PROXY (e.g. "loopback" or "1") lets req.ip be the client's.
   if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  const allowedOrigins = allowedOriginsFromEnv();
+
+  // --- Host rule, security headers, body size: before anything else answers -----
+  // (including the page cache). See scripts/trusted-host.ts, security-headers.ts
+  // and body-limit.ts.
+  app.use(securityHeaders());
+  app.use(trustedHost(allowedOrigins));
+  app.use(bodyLimit());
+  // --- end of Host rule, security headers, body size ------------------------------
+
   const cacheLayer = options.pageCache
     ? pageCacheMiddleware(options.pageCache, { sharedMaxAgeSeconds: Number(process.env.ASSAY_CDN_MAX_AGE ?? 5) })
     : null;
@@ -81,26 +95,27 @@ export function createApp(options: AppOptions) {
     });
   }
   app.use(compression());
-  app.use((_req, res, next) => {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-    res.setHeader("X-Frame-Options", "SAMEORIGIN");
-    next();
-  });
   // Fingerprinted assets are immutable; the rest of public/ may change.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
 
-  const allowedOrigins = allowedOriginsFromEnv();
   app.use((req, res, next) => {
     const ok = isSameOriginRequest({
       method: req.method,
-      host: req.get("host"),
+      // Scheme, host and port, as the Host rule read them (scripts/trusted-host.ts).
+      requestOrigin: res.locals.requestOrigin as string,
       origin: req.get("origin"),
       referer: req.get("referer"),
       allowedOrigins,
     });
-    if (ok) return next();
+    if (ok) {
+      // Remix repeats a host-only form of this check on document POSTs (the Origin's
+      // host against X-Forwarded-Host or Host) and answers 500 when a proxy passes
+      // the public name in neither. This check is the stricter one: tell Remix the host it passed.
+      const claimed = claimedOrigin({ origin: req.get("origin"), referer: req.get("referer") });
+      if (claimed && req.method !== "GET" && req.method !== "HEAD") req.headers["x-forwarded-host"] = new URL(claimed).host;
+      return next();
+    }
     res
       .status(403)
       .type("html")
@@ -118,12 +133,14 @@ export function createApp(options: AppOptions) {
       // The database away (a restart, a failover): 503 with Retry-After, not 500.
       build: withDatabaseUnavailablePages(options.build),
       mode: options.mode,
-      getLoadContext: (req) => ({
+      getLoadContext: (req, res) => ({
         db,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "",
         articleViews: options.articleViews ?? null,
         // A document (not ?_data=): big server-rendered parts go in the page once, not again in its data.
         fragments: req.query._data === undefined ? new Map<string, string>() : null,
+        // The canonical origin for absolute links (scripts/trusted-host.ts).
+        publicOrigin: res.locals.publicOrigin as string,
       }),
     }),
   );

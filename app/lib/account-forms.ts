@@ -1,7 +1,7 @@
 // Form schemas of the account pages (sign-up, log-in, password reset, /account),
 // in the style of app/lib/validation.ts: the server parses FormData with them and
 // the messages go beside each field.
-import { z } from "zod";
+import { z } from "./zod";
 import { isCommonPassword } from "./common-passwords";
 import { NAME_MAX_LENGTH } from "./validation";
 

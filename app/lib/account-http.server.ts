@@ -1,10 +1,10 @@
 // Small helpers the account routes share.
 import type { LinkBase } from "../models/accounts.server";
-import { publicUrl } from "./urls.server";
+import { publicOrigin } from "./urls.server";
 
-/** The origin links in mail point to (PUBLIC_ORIGINS' first entry when set). */
-export function linkBase(request: Request): LinkBase {
-  return { origin: new URL(publicUrl(request, "/")).origin };
+/** The origin links in mail point to: the canonical one (see urls.server.ts), never the request's Host. */
+export function linkBase(context: { publicOrigin?: string }): LinkBase {
+  return { origin: publicOrigin(context) };
 }
 
 export function retryAfter(seconds: number): HeadersInit {

@@ -14,6 +14,7 @@ import { getConversationPage, getThreadPage, parseThreadCursor, formatThreadCurs
 import type { ArticleViewCache } from "./article-view-cache.server";
 import { articleTag } from "./page-cache.server";
 import { ldComments, type LdComment } from "./structured-data.server";
+import { parseId } from "./params";
 
 export interface ArticleView {
   article: ArticleDetail;
@@ -27,11 +28,6 @@ export interface ArticleView {
 }
 
 export type { ArticleViewCache };
-
-function positiveInt(text: string | null): number | null {
-  const value = Number(text);
-  return Number.isSafeInteger(value) && value > 0 ? value : null;
-}
 
 export interface ArticleViewRequest {
   slug: string;
@@ -48,7 +44,7 @@ export async function loadArticleView(
   input: ArticleViewRequest,
 ): Promise<ArticleView | null> {
   const after = parseThreadCursor(input.url.searchParams.get("after"));
-  const conversationId = positiveInt(input.url.searchParams.get("thread"));
+  const conversationId = parseId(input.url.searchParams.get("thread"));
   const shared = cache && input.heldCommentIds.length === 0 ? cache : null;
   const key = `${input.slug}|${conversationId ?? ""}|${after ? formatThreadCursor(after) : ""}|${input.viewer}`;
   const hit = shared?.get(key);

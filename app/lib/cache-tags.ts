@@ -19,3 +19,14 @@ export function passCacheTag({ loaderHeaders }: { loaderHeaders: Headers }): Rec
   const tag = loaderHeaders.get(CACHE_TAG_HEADER);
   return tag ? { [CACHE_TAG_HEADER]: tag } : {};
 }
+
+/**
+ * An action's answer to a write that changed nothing a guest's page shows (a
+ * bot's honeypot post, a comment held for moderation): the cached pages of its
+ * path stay. Every other successful write drops them at once.
+ */
+export const UNCHANGED_HEADER = "X-Assay-Unchanged";
+
+export function unchangedHeaders(): Record<string, string> {
+  return { [UNCHANGED_HEADER]: "1" };
+}

@@ -1,9 +1,10 @@
 // Form schemas of the moderation pages, in the style of app/lib/validation.ts: the
 // server parses FormData with them; messages go beside the fields. Safe for the browser.
-import { z } from "zod";
+import { z } from "./zod";
 import { COMMENT_STATUSES, HOLD_MODES, REPORT_REASONS, type CommentStatus } from "../../db/schema";
 import { guestCommentSchema } from "./validation";
 import { parseWordList } from "./word-rules";
+import { MAX_ID } from "./params";
 
 export const QUEUE_INTENTS = [
   "approve",
@@ -62,7 +63,8 @@ const commentTokenField = z
   .transform((value) => {
     const [id, status] = value.split(":");
     return { id: Number(id), status: status as CommentStatus };
-  });
+  })
+  .refine((token) => token.id <= MAX_ID);
 
 const reason = z.string().trim().max(500, moderationMessages.reasonTooLong);
 

@@ -7,7 +7,8 @@
 // the tagged cache itself (LRU, bounded in bytes, with a time-to-live as a safety
 // net, invalidation by tag), ETags. The HTTP side is in scripts/page-cache-http.ts.
 import { createHash } from "node:crypto";
-import { CACHE_TAG_HEADER as TAG_HEADER } from "./cache-tags";
+import { CACHE_TAG_HEADER as TAG_HEADER, UNCHANGED_HEADER as UNCHANGED } from "./cache-tags";
+import { parseId, parseInstantCursor } from "./params";
 
 /** The NOTIFY channel the migration's triggers send on (db/migrations/0004_performance.ts). */
 export const PAGE_CACHE_CHANNEL = "assay_page_cache";
@@ -22,8 +23,23 @@ export const PERSONAL_COOKIES = ["assay_session", "assay_held"] as const;
 /** Response header by which a route opts a page in, naming what it shows (never sent to the browser). */
 export const CACHE_TAG_HEADER = TAG_HEADER.toLowerCase();
 
-/** Query parameters a cached page may have; any other makes the request bypass the cache. */
-export const CACHEABLE_PARAMS = new Set(["after", "thread", "replytocom", "before", "_data", "index"]);
+/**
+ * Query parameters a cached page may have, each with what a valid value is; any
+ * other parameter, a parameter twice, or an invalid value (`after=junk`) makes
+ * the request bypass the cache: otherwise anyone could fill it with copies of one page.
+ */
+export const CACHEABLE_PARAMS: ReadonlyMap<string, (value: string) => boolean> = new Map([
+  ["after", (v: string) => parseInstantCursor(v) !== null],
+  ["before", (v: string) => parseInstantCursor(v) !== null],
+  ["thread", (v: string) => parseId(v) !== null],
+  ["replytocom", (v: string) => parseId(v) !== null],
+  // Remix's data requests name a route id; one that matches no route gets no 200, so is never kept.
+  ["_data", (v: string) => /^[\w$.\-/]{1,200}$/.test(v)],
+  ["index", (v: string) => v === ""],
+]);
+
+/** Response header by which an action says its write changed nothing a guest sees (never sent). */
+export const UNCHANGED_HEADER = UNCHANGED.toLowerCase();
 
 /** What shared caches (a CDN, nginx) may do with a guest page: keep it briefly, then ask again. */
 export function guestCacheControl(sharedMaxAgeSeconds: number): string {
@@ -42,8 +58,8 @@ export function isPersonalRequest(cookieHeader: string | undefined | null): bool
 
 /**
  * The cache key of a request URL (path and query as sent), or null when the page
- * must not come from the cache: static files, unknown query parameters (which
- * would let anyone fill the cache with copies of one page).
+ * must not come from the cache: static files, query parameters that are not
+ * CACHEABLE_PARAMS with a valid value.
  */
 export function cacheKey(rawUrl: string): string | null {
   const queryAt = rawUrl.indexOf("?");
@@ -51,7 +67,12 @@ export function cacheKey(rawUrl: string): string | null {
   if (!path.startsWith("/") || path.startsWith("/build/") || /\.[a-z0-9]+$/i.test(path)) return null;
   if (queryAt === -1) return path;
   const params = new URLSearchParams(rawUrl.slice(queryAt + 1));
-  for (const name of params.keys()) if (!CACHEABLE_PARAMS.has(name)) return null;
+  const seen = new Set<string>();
+  for (const [name, value] of params) {
+    const valid = CACHEABLE_PARAMS.get(name);
+    if (!valid || seen.has(name) || !valid(value)) return null;
+    seen.add(name);
+  }
   params.sort();
   const query = params.toString();
   return query ? `${path}?${query}` : path;

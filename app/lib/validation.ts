@@ -1,12 +1,12 @@
 // Form schemas shared by the server (the authority) and the browser (hints only).
-import { z } from "zod";
+import { z } from "./zod";
 
 export const COMMENT_MAX_LENGTH = 10_000;
 export const NAME_MAX_LENGTH = 100;
 
 export const commentMessages = {
   commentMissing: "Please type your comment.",
-  commentTooLong: `Your comment is too long: ${COMMENT_MAX_LENGTH.toLocaleString("en-US")} characters at most.`,
+  commentTooLong: `Comments can be at most ${COMMENT_MAX_LENGTH.toLocaleString("en-US")} characters.`,
   nameMissing: "Please enter your name.",
   nameTooLong: `Your name is too long: ${NAME_MAX_LENGTH} characters at most.`,
   emailMissing: "Please enter your email address.",

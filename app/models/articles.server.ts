@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { parseInstantCursor } from "../lib/params";
 import type { DB } from "../../db/connection";
 import { categoriesOfArticles, type CategoryLink } from "./categories.server";
 import { SYSTEM_ACTOR, type Actor } from "./moderation-log.server";
@@ -34,12 +35,8 @@ export const ARTICLES_PER_PAGE = 20;
 
 /** Cursor of the form `2025-06-01T10:00:00.000Z~42`: keyset pagination, newest first. */
 export function parseArticleCursor(cursor: string | null): { publishedAt: Date; id: number } | null {
-  if (!cursor) return null;
-  const [iso, idText] = cursor.split("~");
-  const publishedAt = new Date(iso ?? "");
-  const id = Number(idText);
-  if (Number.isNaN(publishedAt.getTime()) || !Number.isInteger(id)) return null;
-  return { publishedAt, id };
+  const parsed = parseInstantCursor(cursor);
+  return parsed ? { publishedAt: new Date(parsed.at), id: parsed.id } : null;
 }
 
 const approvedCount = (articleId: "a.id") =>

@@ -16,6 +16,7 @@
 // LATERAL join (comments_replies_idx on root_id), and the viewer's own held
 // comments only when the viewer has some. The counts never depend on the size
 // of the thread.
+import { parseInstantCursor } from "../lib/params";
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { buildThread, toPublicComment, type ThreadNode } from "./comments.server";
@@ -32,14 +33,8 @@ export interface ThreadCursor {
   id: number;
 }
 
-const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z)~(\d{1,10})$/;
-
 export function parseThreadCursor(text: string | null | undefined): ThreadCursor | null {
-  const match = text ? CURSOR_PATTERN.exec(text) : null;
-  if (!match) return null;
-  const id = Number(match[2]);
-  if (Number.isNaN(Date.parse(match[1]!)) || !Number.isSafeInteger(id) || id <= 0) return null;
-  return { at: match[1]!, id };
+  return parseInstantCursor(text);
 }
 
 export function formatThreadCursor(cursor: ThreadCursor): string {

@@ -3,7 +3,8 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ArticleList } from "~/components/ArticleList";
 import { listPublishedArticles } from "~/models/articles.server";
-import { listCacheTag, passCacheTag } from "~/lib/cache-tags";
+import { listCacheTag } from "~/lib/cache-tags";
+import { pageHeaders } from "~/lib/route-headers";
 import { hasRole } from "~/lib/roles";
 import { getCurrentUser } from "~/lib/session.server";
 
@@ -13,7 +14,7 @@ export const meta: MetaFunction = () => [
 ];
 
 // Guests' copies may be cached; any change to an article drops every list.
-export const headers: HeadersFunction = passCacheTag;
+export const headers: HeadersFunction = pageHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const cursor = new URL(request.url).searchParams.get("before");

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, Notice } from "~/components/AccountFields";
@@ -25,6 +25,11 @@ import {
 } from "~/models/accounts.server";
 import { endOtherSessions, endUserSession, listUserSessions } from "~/models/sessions.server";
 import { findAccountById } from "~/models/users.server";
+import { readForm } from "~/lib/forms.server";
+import { pageHeaders } from "~/lib/route-headers";
+
+// Its 429 keeps the action's Retry-After.
+export const headers: HeadersFunction = pageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Your account: Assay" }];
 
@@ -80,7 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { db } = context;
   const current = await getCurrentSession(request, context);
   const currentToken = current?.session.id ?? null;
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formText(form, "intent") as Intent;
 
   switch (intent) {
@@ -95,7 +100,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const values = formValues(form, ["newEmail", "currentPassword"] as const);
       const parsed = parseForm(changeEmailSchema, values);
       if (!parsed.ok) return problem(intent, parsed.errors, echoValues(values), null);
-      const result = await requestEmailChange(db, { userId: user.id, ...parsed.data, links: linkBase(request) });
+      const result = await requestEmailChange(db, { userId: user.id, ...parsed.data, links: linkBase(context) });
       if (!result.ok) {
         if (result.error === "wrong-password")
           return problem(intent, { currentPassword: "That is not your current password." }, echoValues(values), null);
@@ -106,7 +111,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return done("email-sent");
     }
     case "resend-verification": {
-      const result = await resendVerification(db, { userId: user.id, links: linkBase(request) });
+      const result = await resendVerification(db, { userId: user.id, links: linkBase(context) });
       if (!result.ok && result.error === "rate-limited") {
         return problem(
           intent,

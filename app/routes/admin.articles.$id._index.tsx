@@ -8,6 +8,8 @@ import { articleFormValues, handleArticleForm } from "~/lib/article-editor.serve
 import { requireRole } from "~/lib/session.server";
 import { listCategoriesForAdmin } from "~/models/categories.server";
 import { getArticleForEditing, republishArticle, unpublishArticle } from "~/models/publishing.server";
+import { parseId } from "~/lib/params";
+import { readForm } from "~/lib/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Edit “${data.article.title}”: Publishing: Assay` : "Article not found: Assay" },
@@ -24,8 +26,8 @@ const NOTICES: Record<string, string> = {
 };
 
 function articleId(params: { id?: string }): number {
-  const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("No such article.", { status: 404 });
+  const id = parseId(params.id);
+  if (id === null) throw new Response("No such article.", { status: 404 });
   return id;
 }
 
@@ -44,7 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const me = await requireRole(request, context, "editor");
   const id = articleId(params);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const actor = { id: me.id, name: me.displayName };
   if (intent === "unpublish" || intent === "republish") {

@@ -7,13 +7,13 @@ import { DateTime } from "~/components/DateTime";
 import { compareRevision } from "~/lib/revision-diff.server";
 import { requireRole } from "~/lib/session.server";
 import { getArticleForEditing, getRevision, listRevisions, restoreRevision } from "~/models/publishing.server";
+import { parseId } from "~/lib/params";
+import { readForm } from "~/lib/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Revisions: Publishing: Assay" }, { name: "robots", content: "noindex" }];
 
-function positive(text: string | null | undefined): number | null {
-  const n = Number(text);
-  return Number.isSafeInteger(n) && n > 0 ? n : null;
-}
+// Ids past what PostgreSQL's integer holds are no id at all (a 404, never a 500).
+const positive = parseId;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "editor");
@@ -40,7 +40,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const me = await requireRole(request, context, "editor");
   const id = positive(params.id);
   if (!id) throw new Response("No such article.", { status: 404 });
-  const form = await request.formData();
+  const form = await readForm(request);
   const version = positive(String(form.get("revision") ?? ""));
   const expectedVersion = Number(form.get("version"));
   if (!version || !Number.isSafeInteger(expectedVersion)) return json({ error: "That request could not be read." }, { status: 400 });

@@ -5,6 +5,7 @@ import { ArticleEditor } from "~/components/ArticleEditor";
 import { articleFormValues, handleArticleForm } from "~/lib/article-editor.server";
 import { requireRole } from "~/lib/session.server";
 import { listCategoriesForAdmin } from "~/models/categories.server";
+import { readForm } from "~/lib/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "New article: Publishing: Assay" }, { name: "robots", content: "noindex" }];
 
@@ -19,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, context, "editor");
-  return handleArticleForm(context.db, await request.formData(), null, { id: me.id, name: me.displayName });
+  return handleArticleForm(context.db, await readForm(request), null, { id: me.id, name: me.displayName });
 }
 
 export default function NewArticle() {

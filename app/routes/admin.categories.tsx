@@ -5,6 +5,8 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { formText } from "~/lib/account-http.server";
 import { requireRole } from "~/lib/session.server";
+import { readForm } from "~/lib/forms.server";
+import { parseId } from "~/lib/params";
 import {
   createCategory,
   deleteCategory,
@@ -62,7 +64,7 @@ function checkFields(values: Values): ActionData["errors"] {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireRole(request, context, "editor");
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formText(form, "intent");
   const values: Values = {
     name: formText(form, "name"),
@@ -70,9 +72,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     description: formText(form, "description"),
     into: formText(form, "into"),
   };
-  const id = Number(formText(form, "id"));
+  const id = parseId(formText(form, "id")) ?? 0;
   const formKey = intent === "create" ? "create" : String(id);
-  if (intent !== "create" && (!Number.isSafeInteger(id) || id <= 0)) return invalid(formKey, values, {}, "That request could not be read.");
+  if (intent !== "create" && id === 0) return invalid(formKey, values, {}, "That request could not be read.");
   switch (intent) {
     case "create":
     case "update": {
@@ -88,8 +90,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return redirect(`/admin/categories?notice=${intent === "create" ? "created" : "updated"}`, { status: 303 });
     }
     case "merge": {
-      const into = Number(values.into);
-      if (!Number.isSafeInteger(into) || into <= 0) return invalid(formKey, values, { into: "Choose the category to merge into." });
+      const into = parseId(values.into) ?? 0;
+      if (into === 0) return invalid(formKey, values, { into: "Choose the category to merge into." });
       const result = await mergeCategories(context.db, { fromId: id, intoId: into });
       if (!result.ok) return invalid(formKey, values, result.error === "same-category" ? { into: ERRORS[result.error] } : {}, ERRORS[result.error]);
       return redirect("/admin/categories?notice=merged", { status: 303 });

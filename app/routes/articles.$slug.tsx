@@ -11,7 +11,7 @@ import { getPublishedArticle } from "~/models/articles.server";
 import { getReplyTarget, postComment } from "~/models/comments.server";
 import { CLOSED_MESSAGE } from "~/lib/moderation-text";
 import { loadArticleView } from "~/lib/article-view.server";
-import { articleCacheTag, passCacheTag } from "~/lib/cache-tags";
+import { articleCacheTag, UNCHANGED_HEADER, unchangedHeaders } from "~/lib/cache-tags";
 import { readHeldCommentIds, rememberHeldComment } from "~/lib/held-comments.server";
 import { hashIp } from "~/lib/secrets.server";
 import { getCurrentUser } from "~/lib/session.server";
@@ -22,6 +22,9 @@ import { newsArticleJsonLd } from "~/lib/structured-data.server";
 import { findArticleRedirect } from "~/models/publishing.server";
 import { commentLocation } from "~/models/threads.server";
 import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation.server";
+import { readForm } from "~/lib/forms.server";
+import { parseId } from "~/lib/params";
+import { pageHeaders } from "~/lib/route-headers";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Article not found: Assay" }];
@@ -50,15 +53,14 @@ const PARENT_MESSAGE =
   "The comment you are replying to is not on this article, or no longer exists. Your comment was not posted; you can post it as a new comment.";
 
 function replyToParam(url: URL): number | null {
-  const value = Number(url.searchParams.get("replytocom"));
-  return Number.isSafeInteger(value) && value > 0 ? value : null;
+  return parseId(url.searchParams.get("replytocom"));
 }
 
 const THREAD_ELEMENT_ID = "comment-thread";
 
 // Guests' copies of this page may be cached (scripts/page-cache-http.ts): the
 // loader names the article, and any change to it or its comments drops them.
-export const headers: HeadersFunction = passCacheTag;
+export const headers: HeadersFunction = pageHeaders;
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { db } = context;
@@ -79,7 +81,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     throw new Response("Article not found", { status: 404 });
   }
   const { article } = view;
-  const shareUrl = publicUrl(request, `/articles/${article.slug}`);
+  const shareUrl = publicUrl(context, `/articles/${article.slug}`);
   context.fragments?.set(THREAD_ELEMENT_ID, view.threadHtml);
   const replyToId = replyToParam(url);
   const replyTo = replyToId ? await getReplyTarget(db, article.id, replyToId) : null;
@@ -105,11 +107,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const article = await getPublishedArticle(db, params.slug ?? "");
   if (!article) throw new Response("Article not found", { status: 404 });
   const articlePath = `/articles/${article.slug}`;
-  const form = await request.formData();
+  const form = await readForm(request);
 
   // A bot filled the hidden field: pretend all went well and keep nothing.
   const honeypot = form.get(HONEYPOT_FIELD);
-  if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect(`${articlePath}#comments`);
+  if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect(`${articlePath}#comments`, { headers: unchangedHeaders() });
 
   const values = formValues(form, COMMENT_FIELDS);
   const user = await getCurrentUser(request, context);
@@ -120,9 +122,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const parsed = parseForm(guestCommentSchema, submitted);
   if (!parsed.ok) return json({ errors: parsed.errors, values, formError: null }, { status: 400 });
 
-  const parentText = String(form.get("comment_parent") ?? "0");
-  const parentNumber = Number(parentText);
-  if (!Number.isInteger(parentNumber) || parentNumber < 0) {
+  const parentText = String(form.get("comment_parent") ?? "0").trim();
+  const parentNumber = parentText === "0" || parentText === "" ? 0 : parseId(parentText);
+  if (parentNumber === null) {
     return json({ errors: {}, values, formError: PARENT_MESSAGE }, { status: 400 });
   }
   const result = await postComment(db, {
@@ -155,6 +157,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const headers = new Headers();
   if (result.status === "pending") {
     headers.append("Set-Cookie", await rememberHeldComment(db, request, result.commentId));
+    // Held: only its poster sees it (by the cookie), so guests' cached pages stay right.
+    headers.set(UNCHANGED_HEADER, "1");
   }
   // To the page of the thread that shows it: a long thread's new comment is not on page one.
   const location = await commentLocation(db, result.commentId);

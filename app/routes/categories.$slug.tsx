@@ -4,14 +4,15 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ArticleList } from "~/components/ArticleList";
 import { listPublishedArticles } from "~/models/articles.server";
 import { findCategoryRedirect, getCategoryBySlug } from "~/models/categories.server";
-import { listCacheTag, passCacheTag } from "~/lib/cache-tags";
+import { listCacheTag } from "~/lib/cache-tags";
+import { pageHeaders } from "~/lib/route-headers";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.category.name}: Assay` : "Category not found: Assay" },
 ];
 
 // Guests' copies may be cached; any change to an article drops every list.
-export const headers: HeadersFunction = passCacheTag;
+export const headers: HeadersFunction = pageHeaders;
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const category = await getCategoryBySlug(context.db, params.slug ?? "");

@@ -4,12 +4,13 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { readHeldCommentIds } from "~/lib/held-comments.server";
 import { commentLocation } from "~/models/threads.server";
+import { parseId } from "~/lib/params";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const id = Number(params.commentId);
-  const location = Number.isSafeInteger(id) && id > 0 ? await commentLocation(context.db, id) : null;
+  const id = parseId(params.commentId);
+  const location = id !== null ? await commentLocation(context.db, id) : null;
   // A held comment exists only for the browser that posted it.
-  const visible = location && (!location.held || (await readHeldCommentIds(context.db, request)).includes(id));
+  const visible = location && (!location.held || (await readHeldCommentIds(context.db, request)).includes(id!));
   if (!location || !visible) throw new Response("Comment not found", { status: 404 });
   return redirect(location.href, { status: 302 });
 }

@@ -10,6 +10,8 @@ import { reportSchema } from "~/lib/moderation-forms";
 import { requireUser, type CurrentUser } from "~/lib/session.server";
 import { parseForm } from "~/lib/validation";
 import { getReportView, REPORT_REASON_LABELS, REPORT_REASONS, reportComment } from "~/models/reports.server";
+import { readForm } from "~/lib/forms.server";
+import { parseId } from "~/lib/params";
 
 export const meta: MetaFunction = () => [{ title: "Report a comment: Assay" }, { name: "robots", content: "noindex" }];
 
@@ -31,8 +33,8 @@ async function requireReporter(request: Request, context: LoaderFunctionArgs["co
 }
 
 function commentIdOf(params: { commentId?: string }): number {
-  const id = Number(params.commentId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("Comment not found", { status: 404 });
+  const id = parseId(params.commentId);
+  if (id === null) throw new Response("Comment not found", { status: 404 });
   return id;
 }
 
@@ -60,7 +62,7 @@ const ERRORS = {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const commentId = commentIdOf(params);
   const user = await requireReporter(request, context);
-  const form = await request.formData();
+  const form = await readForm(request);
   const values = { reason: formText(form, "reason"), details: formText(form, "details") };
   const parsed = parseForm(reportSchema, values);
   if (!parsed.ok) return json({ errors: parsed.errors, values, formError: null }, { status: 400 });

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorSummary, Field, Notice } from "~/components/AccountFields";
@@ -8,6 +8,11 @@ import { linkBase, retryAfter } from "~/lib/account-http.server";
 import { RESET_SENT_MESSAGE, tooManyRequestsMessage } from "~/lib/account-messages";
 import { formValues, parseForm } from "~/lib/validation";
 import { requestPasswordReset } from "~/models/accounts.server";
+import { readForm } from "~/lib/forms.server";
+import { pageHeaders } from "~/lib/route-headers";
+
+// Its 429 keeps the action's Retry-After.
+export const headers: HeadersFunction = pageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Forgot your password?: Assay" }];
 
@@ -16,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const honeypot = form.get(HONEYPOT_FIELD);
   if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect("/forgot-password?sent=1", { status: 303 });
   const values = formValues(form, FORGOT_FIELDS);
@@ -25,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await requestPasswordReset(context.db, {
     email: parsed.data.email,
     clientIp: context.clientIp,
-    links: linkBase(request),
+    links: linkBase(context),
   });
   if (!result.ok) {
     return json(

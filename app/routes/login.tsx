@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorSummary, Field, Notice } from "~/components/AccountFields";
@@ -9,6 +9,11 @@ import { safeRedirect } from "~/lib/safe-redirect";
 import { getCurrentUser, startSession } from "~/lib/session.server";
 import { formValues, parseForm } from "~/lib/validation";
 import { logIn } from "~/models/accounts.server";
+import { readForm } from "~/lib/forms.server";
+import { pageHeaders } from "~/lib/route-headers";
+
+// Its 429 keeps the action's Retry-After.
+export const headers: HeadersFunction = pageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Log in: Assay" }];
 
@@ -28,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db } = context;
-  const form = await request.formData();
+  const form = await readForm(request);
   const redirectTo = safeRedirect(formText(form, "redirectTo"));
   const values = formValues(form, LOGIN_FIELDS);
   const echo = { email: values.email };

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { formText } from "~/lib/account-http.server";
 import { safeRedirect } from "~/lib/safe-redirect";
 import { endSession } from "~/lib/session.server";
+import { readForm } from "~/lib/forms.server";
 
 // Logging out changes state, so it is a POST (which the origin check guards); a
 // GET only goes home.
@@ -11,7 +12,7 @@ export async function loader() {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const cookie = await endSession(context.db, request);
   return redirect(safeRedirect(formText(form, "redirectTo")), { status: 303, headers: { "Set-Cookie": cookie } });
 }

@@ -23,6 +23,7 @@ import { isQueueTab, QUEUE_TAB_LABELS, QUEUE_TABS, type QueueTab } from "~/lib/q
 import { listQueue, parseQueueCursor, queueCounts } from "~/models/moderation-queue.server";
 import { dismissReports } from "~/models/reports.server";
 import { blockGuestOfComment, restrictCommentAuthor } from "~/models/restrictions.server";
+import { readForm } from "~/lib/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? QUEUE_TAB_LABELS[data.tab] : "Queue"}: Moderation: Assay` },
@@ -101,7 +102,7 @@ const OUTRANKED = "Only an editor or administrator can change a comment written 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, context, "moderator");
   const { db } = context;
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formText(form, "intent");
   const returnTo = moderationReturnPath(formText(form, "returnTo"));
   const inPlace = formText(form, "inPlace") === "1";

@@ -3,18 +3,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { z } from "~/lib/zod";
 import { DateTime } from "~/components/DateTime";
 import { formText } from "~/lib/account-http.server";
 import { moderationReturnPath, redirectWithNotice, takeNotice } from "~/lib/moderation-notice.server";
 import { requireRole } from "~/lib/session.server";
 import { listArticlesForModeration, setCommentsOpen } from "~/models/commenting.server";
+import { readForm } from "~/lib/forms.server";
+import { MAX_ID, parseId } from "~/lib/params";
 
 export const meta: MetaFunction = () => [{ title: "Articles: Moderation: Assay" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "moderator");
-  const before = Number(new URL(request.url).searchParams.get("before"));
+  const before = parseId(new URL(request.url).searchParams.get("before")) ?? 0;
   const [page, { notice, headers }] = await Promise.all([
     listArticlesForModeration(context.db, { beforeId: Number.isSafeInteger(before) && before > 0 ? before : null }),
     takeNotice(request),
@@ -23,13 +25,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const toggleSchema = z.object({
-  articleId: z.coerce.number().int().positive(),
+  articleId: z.coerce.number().int().positive().max(MAX_ID),
   open: z.enum(["yes", "no"]).transform((v) => v === "yes"),
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, context, "moderator");
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = toggleSchema.safeParse({ articleId: formText(form, "articleId"), open: formText(form, "open") });
   if (!parsed.success) throw new Response("That request could not be read.", { status: 400 });
   const result = await setCommentsOpen(context.db, { articleId: parsed.data.articleId, open: parsed.data.open, moderatorId: me.id });

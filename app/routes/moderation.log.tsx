@@ -6,12 +6,12 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/DateTime";
 import { requireRole } from "~/lib/session.server";
 import { listLogModerators, listModerationLog } from "~/models/moderation-log.server";
+import { parseId } from "~/lib/params";
 
 export const meta: MetaFunction = () => [{ title: "Log: Moderation: Assay" }, { name: "robots", content: "noindex" }];
 
 function positiveInt(value: string | null): number | null {
-  const n = Number(value);
-  return Number.isSafeInteger(n) && n > 0 ? n : null;
+  return parseId(value);
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

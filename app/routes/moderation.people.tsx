@@ -3,13 +3,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { z } from "~/lib/zod";
 import { DateTime } from "~/components/DateTime";
 import { formText } from "~/lib/account-http.server";
 import { redirectWithNotice, takeNotice } from "~/lib/moderation-notice.server";
 import { ROLE_LABELS } from "~/lib/roles";
 import { requireRole } from "~/lib/session.server";
 import { liftRestriction, listRestrictions, unblockGuest } from "~/models/restrictions.server";
+import { readForm } from "~/lib/forms.server";
+import { MAX_ID } from "~/lib/params";
 
 export const meta: MetaFunction = () => [{ title: "People: Moderation: Assay" }, { name: "robots", content: "noindex" }];
 
@@ -21,13 +23,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const liftSchema = z.object({
   intent: z.enum(["lift", "unblock"]),
-  id: z.coerce.number().int().positive(),
+  id: z.coerce.number().int().positive().max(MAX_ID),
   reason: z.string().trim().max(500),
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, context, "moderator");
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = liftSchema.safeParse({ intent: formText(form, "intent"), id: formText(form, "id"), reason: formText(form, "reason") });
   if (!parsed.success) return json({ formError: "That request could not be read; please try again." }, { status: 400 });
   const { intent, id, reason } = parsed.data;

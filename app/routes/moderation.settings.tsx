@@ -18,6 +18,7 @@ import {
   saveModerationSettings,
   type ModerationSettings,
 } from "~/models/moderation-settings.server";
+import { readForm } from "~/lib/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Rules: Moderation: Assay" }, { name: "robots", content: "noindex" }];
 
@@ -52,7 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, context, "editor");
-  const form = await request.formData();
+  const form = await readForm(request);
   const values = formValues(form, SETTINGS_FIELDS);
   const parsed = parseForm(settingsSchema, values);
   if (!parsed.ok) return json({ errors: parsed.errors, values }, { status: 400 });

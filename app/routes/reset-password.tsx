@@ -8,6 +8,7 @@ import { EXPIRED_LINK_MESSAGE } from "~/lib/account-messages";
 import { endSession } from "~/lib/session.server";
 import { formValues, parseForm } from "~/lib/validation";
 import { checkToken, resetPassword } from "~/models/accounts.server";
+import { readForm } from "~/lib/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password: Assay" }];
 
@@ -19,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db } = context;
-  const form = await request.formData();
+  const form = await readForm(request);
   const token = formText(form, "token");
   const values = formValues(form, RESET_FIELDS);
   const parsed = parseForm(resetPasswordSchema, values);

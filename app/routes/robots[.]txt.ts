@@ -3,7 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { publicUrl } from "~/lib/urls.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const body = ["User-agent: *", "Disallow: /admin", "Disallow: /moderation", "Disallow: /account", "", `Sitemap: ${publicUrl(request, "/sitemap.xml")}`, ""].join("\n");
+export async function loader({ context }: LoaderFunctionArgs) {
+  const body = ["User-agent: *", "Disallow: /admin", "Disallow: /moderation", "Disallow: /account", "", `Sitemap: ${publicUrl(context, "/sitemap.xml")}`, ""].join("\n");
   return new Response(body, { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=3600" } });
 }

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorSummary, Field, Notice } from "~/components/AccountFields";
@@ -9,6 +9,11 @@ import { SIGNUP_SENT_MESSAGE, tooManyRequestsMessage } from "~/lib/account-messa
 import { requireAnonymous } from "~/lib/session.server";
 import { formValues, parseForm } from "~/lib/validation";
 import { signUp } from "~/models/accounts.server";
+import { readForm } from "~/lib/forms.server";
+import { pageHeaders } from "~/lib/route-headers";
+
+// Its 429 keeps the action's Retry-After.
+export const headers: HeadersFunction = pageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign up: Assay" }];
 
@@ -20,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context);
   const { db } = context;
-  const form = await request.formData();
+  const form = await readForm(request);
   // A bot filled the hidden field: answer as for everyone, create nothing.
   const honeypot = form.get(HONEYPOT_FIELD);
   if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect("/signup?sent=1", { status: 303 });
@@ -28,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(form, SIGNUP_FIELDS);
   const parsed = parseForm(signupSchema, values);
   if (!parsed.ok) return json({ errors: parsed.errors, values: echoValues(values), formError: null }, { status: 400 });
-  const result = await signUp(db, { ...parsed.data, clientIp: context.clientIp, links: linkBase(request) });
+  const result = await signUp(db, { ...parsed.data, clientIp: context.clientIp, links: linkBase(context) });
   if (!result.ok) {
     return json(
       { errors: {}, values: echoValues(values), formError: tooManyRequestsMessage(result.retryAfterSeconds) },

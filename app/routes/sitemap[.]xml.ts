@@ -9,10 +9,10 @@ function xml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export async function loader({ context }: LoaderFunctionArgs) {
   const [articles, categories] = await Promise.all([listSitemapArticles(context.db), listCategories(context.db)]);
   const entry = (path: string, lastModified?: string) =>
-    `<url><loc>${xml(publicUrl(request, path))}</loc>${lastModified ? `<lastmod>${lastModified}</lastmod>` : ""}</url>`;
+    `<url><loc>${xml(publicUrl(context, path))}</loc>${lastModified ? `<lastmod>${lastModified}</lastmod>` : ""}</url>`;
   const body = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`,

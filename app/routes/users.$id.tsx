@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/DateTime";
 import { getPublicProfile } from "~/models/users.server";
+import { parseId } from "~/lib/params";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.profile.displayName}: Assay` : "Member not found: Assay" },
@@ -10,8 +11,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 // Anyone may see a member's name, join date and approved comments; never the email.
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || id < 1 || String(id) !== params.id) throw new Response("Member not found", { status: 404 });
+  const id = parseId(params.id);
+  if (id === null) throw new Response("Member not found", { status: 404 });
   const profile = await getPublicProfile(context.db, id);
   if (!profile) throw new Response("Member not found", { status: 404 });
   return json({ profile });

@@ -5,6 +5,7 @@ import { formText } from "~/lib/account-http.server";
 import { EXPIRED_LINK_MESSAGE } from "~/lib/account-messages";
 import { getCurrentUser } from "~/lib/session.server";
 import { checkToken, verifyEmail } from "~/models/accounts.server";
+import { readForm } from "~/lib/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your email address: Assay" }];
 
@@ -17,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const result = await verifyEmail(context.db, formText(form, "token"));
   if (!result.ok) {
     const message =

@@ -72,6 +72,24 @@ const MEMBER_ONLY: Expect = { guest: "login", unconfirmed: "ok", member: "ok", m
 const STAFF_ONLY: Expect = { guest: "login", unconfirmed: 403, member: 403, moderator: "ok" };
 const ANYONE: Expect = { guest: "ok", unconfirmed: "ok", member: "ok", moderator: "ok" };
 const GUESTS_ONLY: Expect = { guest: "ok", unconfirmed: "away", member: "away", moderator: "away" };
+/** The editors' pages: editors and admins; moderators moderate but do not publish. */
+const EDITORS_ONLY: Expect = { guest: "login", unconfirmed: 403, member: 403, moderator: 403, editor: "ok", admin: "ok" };
+
+/** A new article's form as the editor page sends it; "preview" changes nothing. */
+const articleForm = (intent: string, version = "0") => ({
+  title: `Authorisation draft ${Math.random()}`,
+  slug: "",
+  byline: "Desk",
+  highlights: "",
+  body: "Prices **rose** again.",
+  excerpt: "",
+  newCategories: "",
+  publishAt: "",
+  timeZone: "UTC",
+  commentsOpen: "on",
+  version,
+  intent,
+});
 
 const statusForm = (intent: string, id: number, status: string) => ({ intent, comment: `${id}:${status}`, reason: "", returnTo: "/moderation" });
 
@@ -79,6 +97,36 @@ const statusForm = (intent: string, id: number, status: string) => ({ intent, co
 const TABLE: Record<string, Case[]> = {
   $: [{ method: "GET", path: "/no-such-page", data: true, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } }],
   _index: [{ method: "GET", path: "/", data: true, expect: ANYONE }],
+  admin: [{ method: "GET", path: "/admin/categories", data: true, expect: EDITORS_ONLY, note: "the layout's own loader" }],
+  "admin._index": [
+    { method: "GET", path: "/admin", data: true, expect: { guest: "login", unconfirmed: 403, member: 403, moderator: 403, editor: "away", admin: "away" } },
+  ],
+  "admin.articles._index": [{ method: "GET", path: "/admin/articles", data: true, expect: EDITORS_ONLY }],
+  "admin.articles.new": [
+    { method: "GET", path: "/admin/articles/new", data: true, expect: EDITORS_ONLY },
+    { method: "POST", path: "/admin/articles/new", form: () => articleForm("save"), expect: EDITORS_ONLY },
+  ],
+  "admin.articles.$id._index": [
+    { method: "GET", path: (f) => `/admin/articles/${f.articleId}`, data: true, expect: EDITORS_ONLY },
+    // A preview of the fixture article: past the guard it renders, changing nothing.
+    { method: "POST", path: (f) => `/admin/articles/${f.articleId}`, form: () => articleForm("preview", "1"), expect: EDITORS_ONLY },
+  ],
+  "admin.articles.$id.revisions": [
+    { method: "GET", path: (f) => `/admin/articles/${f.articleId}/revisions`, data: true, expect: EDITORS_ONLY },
+    // Restoring a revision that does not exist: an editor gets past the guard to a 404.
+    {
+      method: "POST",
+      path: (f) => `/admin/articles/${f.articleId}/revisions`,
+      form: () => ({ revision: "999999", version: "1" }),
+      expect: { guest: "login", unconfirmed: 403, member: 403, moderator: 403, editor: 404, admin: 404 },
+    },
+  ],
+  "admin.categories": [
+    { method: "GET", path: "/admin/categories", data: true, expect: EDITORS_ONLY },
+    { method: "POST", path: "/admin/categories", form: (_f, who) => ({ intent: "create", name: `Category of the ${who}`, slug: "", description: "" }), expect: EDITORS_ONLY },
+  ],
+  "robots[.]txt": [{ method: "GET", path: "/robots.txt", expect: ANYONE }],
+  "sitemap[.]xml": [{ method: "GET", path: "/sitemap.xml", expect: ANYONE }],
   "articles.$slug": [
     { method: "GET", path: (f) => `/articles/${f.articleSlug}`, data: true, expect: ANYONE },
     {

@@ -33,8 +33,9 @@ describe("which requests are personal", () => {
 describe("the cache key", () => {
   it("is the path and the known query parameters, in a stable order", () => {
     expect(cacheKey("/articles/a")).toBe("/articles/a");
-    expect(cacheKey("/articles/a?replytocom=3&after=x")).toBe("/articles/a?after=x&replytocom=3");
-    expect(cacheKey("/articles/a?thread=5&after=x")).toBe(cacheKey("/articles/a?after=x&thread=5"));
+    const after = encodeURIComponent("2025-06-01T10:00:00.123456Z~42");
+    expect(cacheKey(`/articles/a?replytocom=3&after=${after}`)).toBe(`/articles/a?${new URLSearchParams({ after: "2025-06-01T10:00:00.123456Z~42", replytocom: "3" })}`);
+    expect(cacheKey(`/articles/a?thread=5&after=${after}`)).toBe(cacheKey(`/articles/a?after=${after}&thread=5`));
     expect(cacheKey("/?")).toBe("/");
   });
 
@@ -43,6 +44,23 @@ describe("the cache key", () => {
     expect(cacheKey("/styles/assay.css")).toBeNull();
     expect(cacheKey("/articles/a?utm_source=x")).toBeNull();
     expect(cacheKey("/articles/a?random=1")).toBeNull();
+  });
+
+  it("refuses values that are not valid for their parameter, and a parameter twice", () => {
+    for (const bad of [
+      "/articles/a?after=junk",
+      "/articles/a?after=2025-02-30T10:00:00Z~1",
+      "/articles/a?after=2025-06-01T10:00:00Z~99999999999",
+      "/articles/a?thread=0",
+      "/articles/a?thread=007",
+      "/articles/a?replytocom=99999999999",
+      "/articles/a?replytocom=",
+      "/?before=junk",
+      "/articles/a?thread=5&thread=6",
+      "/?index=x",
+    ]) {
+      expect(cacheKey(bad), bad).toBeNull();
+    }
   });
 });
 

@@ -1,0 +1,41 @@
+// The Content-Security-Policy of a document. Script may come from this site and,
+// inline, only as the exact scripts Remix put in this page: their SHA-256 hashes
+// are computed from the rendered HTML (app/entry.server.tsx). Hashes, not a
+// nonce, because the guest page cache sends one rendered page to many readers:
+// the hashes travel with the page and stay true; a nonce would be reused.
+import { createHash } from "node:crypto";
+
+// A <script> with no src attribute, and its text. The page's other text cannot
+// open one: React escapes "<" in text, Remix escapes it in its JSON, and Markdown
+// and article HTML are sanitized without script.
+const INLINE_SCRIPT = /<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi;
+
+export function inlineScriptHashes(html: string): string[] {
+  const hashes = new Set<string>();
+  for (const [, attributes, text] of html.matchAll(INLINE_SCRIPT)) {
+    if (/\ssrc\s*=/i.test(` ${attributes}`)) continue;
+    hashes.add(`'sha256-${createHash("sha256").update(text ?? "", "utf8").digest("base64")}'`);
+  }
+  return [...hashes];
+}
+
+/** The policy of a rendered document. `development`: Remix's live reload talks over a websocket. */
+export function documentCsp(html: string, options: { development?: boolean } = {}): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${inlineScriptHashes(html).join(" ")}`.trim(),
+    "style-src 'self'",
+    // Article bodies may show pictures from other sites (sanitized to http(s) <img>).
+    "img-src 'self' data: https:",
+    "font-src 'self'",
+    `connect-src 'self'${options.development ? " ws: wss:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    // Not inside another site's frame (until an embed says otherwise).
+    "frame-ancestors 'self'",
+  ].join("; ");
+}
+
+/** The policy of everything else (data, redirects, files, the server's own short pages): nothing runs. */
+export const BASELINE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";

@@ -1,0 +1,116 @@
+// The production server (scripts/start.ts, after `npx remix build`) on a free
+// port against a test file's database, and plain HTTP requests to it that may
+// say anything a client can (a forged Host, a body of any size or encoding).
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { freePort } from "../../db/embedded";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+
+export interface AppServer {
+  readonly base: string;
+  readonly port: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startAppServer(databaseUrl: string, env: Record<string, string> = {}): Promise<AppServer> {
+  if (!existsSync(path.join(root, "build", "index.js"))) throw new Error("No build: run `npx remix build` first (npm test does).");
+  const port = await freePort();
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", ASSAY_SEED: "0", ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (c) => (output += c));
+  child.stderr!.on("data", (c) => (output += c));
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  };
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
+    try {
+      if ((await request(base, { path: "/" })).status < 500) return { base, port, output: () => output, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`server did not start:\n${output}`);
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+export interface RawRequest {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  /**
+   * Send the headers alone and the body only if no answer came first (after a few
+   * seconds): a server that refuses a body by its Content-Length answers without it.
+   */
+  holdBody?: boolean;
+}
+
+/** One HTTP/1.1 request; the answer is read even when the server stops reading the body early. */
+export function request(base: string, options: RawRequest): Promise<RawResponse> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, "utf8");
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: options.method ?? (body ? "POST" : "GET"),
+        path: options.path,
+        headers: { ...(body ? { "Content-Length": String(body.length) } : {}), ...options.headers },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
+    // The server may answer before the whole body is sent (413) and then close: that
+    // answer counts, and the rest of the body is not sent.
+    let answered = false;
+    req.on("response", () => (answered = true));
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    if (!body) return void req.end();
+    if (options.holdBody) {
+      req.flushHeaders();
+      setTimeout(() => {
+        if (answered) req.destroy();
+        else req.end(body);
+      }, 5_000).unref();
+      return;
+    }
+    let offset = 0;
+    const CHUNK = 64 * 1024;
+    const pump = () => {
+      while (offset < body.length && !answered) {
+        const chunk = body.subarray(offset, offset + CHUNK);
+        offset += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
