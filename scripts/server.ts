@@ -144,5 +144,22 @@ export function createApp(options: AppOptions) {
       }),
     }),
   );
+  // Last: what Express itself refused (a path whose percent-encoding does not
+  // decode, say) gets its 4xx as a short page, without a stack trace in the log;
+  // anything else is a bug, logged, and a 500 that shows no internals.
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+    const clientError = typeof status === "number" && status >= 400 && status < 500;
+    if (!clientError) console.error("[assay] unhandled error:", error);
+    const code = clientError ? status : 500;
+    const [title, text] = clientError
+      ? ["Bad request", "This address could not be read. Check it, or go back to the page you came from."]
+      : ["Something went wrong", "The forum could not answer this request. Try again in a moment."];
+    res
+      .status(code)
+      .type("html")
+      .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1><p>${text}</p></main></body></html>`);
+  });
   return app;
 }
