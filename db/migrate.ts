@@ -8,9 +8,14 @@ const provider: MigrationProvider = {
   },
 };
 
+/** Our migrator (the migration tests also walk it down and up). */
+export function createMigrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider, migrationTableName: "assay_migrations", migrationLockTableName: "assay_migrations_lock" });
+}
+
 /** Bring the database to the latest migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: "assay_migrations", migrationLockTableName: "assay_migrations_lock" });
+  const migrator = createMigrator(db);
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error) {

@@ -94,7 +94,11 @@ export function renderArticleMarkdown(markdown: string): string {
 
 /** Plain text for excerpts and feeds. */
 export function markdownToText(markdown: string): string {
-  const html = commentMarked.parse(markdown, { async: false });
+  return htmlToText(commentMarked.parse(markdown, { async: false }));
+}
+
+/** Rendered HTML as plain text (structured data, excerpts): tags dropped, entities read. */
+export function htmlToText(html: string): string {
   return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
     .replace(/&amp;/g, "&")
     .replace(/&lt;/g, "<")

@@ -1,7 +1,7 @@
 // What crawlers read about an article: JSON-LD NewsArticle with its approved
 // comments (first page) as Comment items. Names, dates and text only: a
 // commenter's email is never part of a thread node, so it cannot reach here.
-import sanitizeHtml from "sanitize-html";
+import { htmlToText } from "./markdown.server";
 import type { ArticleDetail } from "../models/articles.server";
 import type { ThreadNode } from "../models/comments.server";
 
@@ -10,17 +10,6 @@ export interface LdComment {
   author: string;
   dateCreated: string;
   text: string;
-}
-
-function htmlToText(html: string): string {
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
-    .replace(/&amp;/g, "&")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, " ")
-    .trim();
 }
 
 /** The approved comments of a page of the thread, in order, as plain text. */

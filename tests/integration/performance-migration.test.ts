@@ -1,20 +1,13 @@
 // Migration 0004 (speed at scale) goes down and up again cleanly, and up again it
 // fills root_id for replies that existed before it.
 import { describe, expect, it } from "vitest";
-import { Migrator, type MigrationProvider } from "kysely/migration";
 import { sql } from "kysely";
-import { migrations } from "../../db/migrations/index";
+import { createMigrator } from "../../db/migrate";
 import { useTestDatabase } from "../support/db";
 
 const t = useTestDatabase();
 
-const migrator = () =>
-  new Migrator({
-    db: t.db,
-    provider: { getMigrations: async () => migrations } satisfies MigrationProvider,
-    migrationTableName: "assay_migrations",
-    migrationLockTableName: "assay_migrations_lock",
-  });
+const migrator = () => createMigrator(t.db);
 
 describe("migration 0004_performance", () => {
   it("goes down and up again, and fills root_id for existing replies", async () => {

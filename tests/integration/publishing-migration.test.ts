@@ -2,20 +2,13 @@
 // counts articles already public as published and already announced (nobody is
 // told about the past), while a draft stays a draft.
 import { describe, expect, it } from "vitest";
-import { Migrator, type MigrationProvider } from "kysely/migration";
 import { sql } from "kysely";
-import { migrations } from "../../db/migrations/index";
+import { createMigrator } from "../../db/migrate";
 import { useTestDatabase } from "../support/db";
 
 const t = useTestDatabase();
 
-const migrator = () =>
-  new Migrator({
-    db: t.db,
-    provider: { getMigrations: async () => migrations } satisfies MigrationProvider,
-    migrationTableName: "assay_migrations",
-    migrationLockTableName: "assay_migrations_lock",
-  });
+const migrator = () => createMigrator(t.db);
 
 describe("migration 0006_publishing", () => {
   it("goes down and up again, and marks existing public articles as published and announced", async () => {

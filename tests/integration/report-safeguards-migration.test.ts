@@ -2,20 +2,13 @@
 // it turns comments that reports had hidden the old way (back to Pending) into
 // hidden placeholders that keep their replies on the page.
 import { describe, expect, it } from "vitest";
-import { Migrator, type MigrationProvider } from "kysely/migration";
 import { sql } from "kysely";
-import { migrations } from "../../db/migrations/index";
+import { createMigrator } from "../../db/migrate";
 import { useTestDatabase } from "../support/db";
 
 const t = useTestDatabase();
 
-const migrator = () =>
-  new Migrator({
-    db: t.db,
-    provider: { getMigrations: async () => migrations } satisfies MigrationProvider,
-    migrationTableName: "assay_migrations",
-    migrationLockTableName: "assay_migrations_lock",
-  });
+const migrator = () => createMigrator(t.db);
 
 describe("migration 0005_report_safeguards", () => {
   it("goes down and up again, and keeps comments hidden by reports in their threads", async () => {
