@@ -1,7 +1,9 @@
 // Every kind of page under the Content-Security-Policy, in a real browser: the
 // policy forbids inline script except the exact scripts Remix wrote (by hash),
 // and not one violation may be reported, in the console or as a
-// `securitypolicyviolation` event; the page's JavaScript must really run.
+// `securitypolicyviolation` event; the page's JavaScript must really run, and
+// hydrate without an error (a mismatch makes React throw the server's page away
+// and render it again, losing whatever the reader had begun to type).
 import type { Page } from "@playwright/test";
 import { createUser } from "~/models/users.server";
 import type { Role } from "~/lib/roles";
@@ -32,6 +34,8 @@ async function watchViolations(page: Page): Promise<string[]> {
   page.on("console", (message) => {
     if (/Content[- ]Security[- ]Policy|Refused to (execute|load|apply|frame|connect)/i.test(message.text())) reported.push(message.text());
   });
+  // Uncaught errors in the page: a hydration mismatch is React error #418/#423/#425.
+  page.on("pageerror", (error) => reported.push(`${page.url()}: ${error.message}`));
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) => {
       const list = ((window as unknown as { __csp?: string[] }).__csp ??= []);
@@ -60,7 +64,7 @@ async function visit(page: Page, reported: string[], path: string, expectedStatu
   expect([...reported, ...events], path).toEqual([]);
 }
 
-test("every kind of page runs under the CSP without a single violation", async ({ browser, db }) => {
+test("every kind of page runs under the CSP without a single violation, and hydrates without an error", async ({ browser, db }) => {
   const comment = await db
     .selectFrom("comments")
     .innerJoin("articles", "articles.id", "comments.article_id")
@@ -71,6 +75,8 @@ test("every kind of page runs under the CSP without a single violation", async (
   const category = await db.selectFrom("categories").select("slug").executeTakeFirstOrThrow();
   const member = await account(db, "member");
   const moderator = await account(db, "moderator");
+  const editor = await account(db, "editor");
+  const article = await db.selectFrom("articles").select("id").where("slug", "=", BAOGANG_SLUG).executeTakeFirstOrThrow();
 
   const guest = await (await browser.newContext()).newPage();
   const guestReported = await watchViolations(guest);
@@ -109,5 +115,12 @@ test("every kind of page runs under the CSP without a single violation", async (
   await logIn(moderatorPage, moderator.email);
   for (const path of ["/moderation", "/moderation?tab=spam", "/moderation/settings", "/moderation/people", "/moderation/log", "/moderation/articles"]) {
     await visit(moderatorPage, moderatorReported, path, 200);
+  }
+
+  const editorPage = await (await browser.newContext()).newPage();
+  const editorReported = await watchViolations(editorPage);
+  await logIn(editorPage, editor.email);
+  for (const path of ["/", "/admin/articles", "/admin/articles/new", `/admin/articles/${article.id}`, `/admin/articles/${article.id}/revisions`, "/admin/categories"]) {
+    await visit(editorPage, editorReported, path, 200);
   }
 });
