@@ -46,14 +46,16 @@ function AccountNav({ user }: { user: { id: number; displayName: string; role: R
   const onAccountPage = ["/login", "/signup", "/forgot-password", "/reset-password", "/verify-email"].includes(location.pathname);
   if (!user) {
     return (
-      <p className="site-account">
+      <div className="site-account">
         <Link to={onAccountPage || here === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(here)}`}>Log in</Link>
         <Link to="/signup">Sign up</Link>
-      </p>
+      </div>
     );
   }
+  // A <div>, not a <p>: a <form> inside a <p> makes the HTML parser close the <p> early, so the
+  // browser's DOM would differ from React's tree and every logged-in page would fail to hydrate.
   return (
-    <p className="site-account">
+    <div className="site-account">
       {hasRole(user.role, "editor") ? <Link to="/admin/articles">Publishing</Link> : null}
       <Link to="/account" aria-label={`Your account (${user.displayName})`}>
         {user.displayName}
@@ -64,7 +66,7 @@ function AccountNav({ user }: { user: { id: number; displayName: string; role: R
           Log out
         </button>
       </Form>
-    </p>
+    </div>
   );
 }
 
