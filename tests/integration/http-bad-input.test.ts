@@ -64,7 +64,8 @@ const article = () => `/articles/${slug}`;
 const TWO_MB = "a".repeat(2 * 1024 * 1024);
 
 const CASES: Case[] = [
-  { name: "a comment id past 2^31", request: () => ({ path: "/comments/99999999999" }), status: 404 },
+  { name: "a comment id past 2^31", request: () => ({ path: "/comments/99999999999" }), status: 404, says: ["Page not found"] },
+  { name: "a comment id that was never used", request: () => ({ path: "/comments/2147483000" }), status: 404, says: ["Page not found"] },
   { name: "a comment id of 2^31", request: () => ({ path: "/comments/2147483648" }), status: 404 },
   { name: "a report of a comment id past 2^31", request: () => ({ path: "/comments/99999999999/report" }), status: 404 },
   { name: "a member id past 2^31", request: () => ({ path: "/users/99999999999" }), status: 404 },
