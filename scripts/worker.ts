@@ -1,6 +1,6 @@
 // `npm run worker`: the job worker alone (notifications of published articles),
 // for a deployment that runs it apart from the web servers. `npm start` already
-// runs one in-process. With the embedded database, stop `npm start` first or set DATABASE_URL.
+// runs one in-process. With the embedded database it joins the server `npm start` runs, if any.
 import { createDb, resolveDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import { startWorker } from "../app/jobs/worker.server";
