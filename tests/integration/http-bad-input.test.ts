@@ -143,6 +143,11 @@ const CASES: Case[] = [
   // Free-text filters of staff pages: PostgreSQL refuses a NUL in text.
   { name: "a NUL byte in the articles search", request: () => ({ path: "/admin/articles?q=a%00b", headers: { Cookie: adminCookie } }), status: 200 },
   { name: "a NUL byte in the moderation log's author filter", request: () => ({ path: "/moderation/log?author=a%00b", headers: { Cookie: adminCookie } }), status: 200 },
+  {
+    name: "an article's category id past 2^31",
+    request: () => ({ path: "/admin/articles/new", headers: { ...urlencoded, Cookie: adminCookie }, body: "title=Ids&body=Text&intent=save&categoryIds=99999999999" }),
+    status: 400,
+  },
   { name: "a password reset posted as JSON", request: () => ({ path: "/forgot-password", headers: { "Content-Type": "application/json" }, body: "{}" }), status: 415 },
 ];
 
