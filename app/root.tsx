@@ -52,6 +52,8 @@ function AccountNav({ user }: { user: { id: number; displayName: string; role: R
       </div>
     );
   }
+  // A <div>, not a <p>: a <form> inside a <p> makes the HTML parser close the <p> early, so the
+  // browser's DOM would differ from React's tree and every logged-in page would fail to hydrate.
   return (
     <div className="site-account">
       {hasRole(user.role, "editor") ? <Link to="/admin/articles">Publishing</Link> : null}

@@ -9,6 +9,7 @@ import { ARTICLE_FIELDS, articleFormSchema, articleMessages } from "./article-fo
 import type { ArticleFormValues } from "./article-form";
 import { renderArticleMarkdown } from "./markdown.server";
 import { isTimeZone, utcToZonedLocal, zonedLocalToUtc } from "./time-zone";
+import { parseId } from "./params";
 import { formValues, parseForm } from "./validation";
 
 export type EditorIntent = "save" | "publish" | "preview";
@@ -59,8 +60,10 @@ export async function handleArticleForm(db: DB, form: FormData, articleId: numbe
 
   const parsed = parseForm(articleFormSchema, raw);
   const errors: EditorActionData["errors"] = parsed.ok ? {} : { ...parsed.errors };
-  const categoryIds = values.categoryIds.map(Number);
-  if (categoryIds.some((id) => !Number.isSafeInteger(id) || id <= 0)) errors.categoryIds = articleMessages.categoryUnknown;
+  // Ids PostgreSQL's integer can hold (a larger one is an error there, not "no such category").
+  const chosenIds = values.categoryIds.map((v) => parseId(v));
+  if (chosenIds.some((id) => id === null)) errors.categoryIds = articleMessages.categoryUnknown;
+  const categoryIds = chosenIds.filter((id): id is number => id !== null);
   const timeZone = isTimeZone(raw.timeZone) ? raw.timeZone : "UTC";
   let publishAt: Date | null = null;
   if (raw.publishAt.trim()) {

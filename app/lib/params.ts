@@ -43,3 +43,11 @@ export function parseInstantCursor(text: string | null | undefined): { at: strin
   const id = parseId(text.slice(tilde + 1));
   return id !== null && isValidInstant(at) ? { at, id } : null;
 }
+
+/**
+ * Free text from a URL (a search box, a filter), at most `max` characters. PostgreSQL's
+ * text cannot hold a NUL character (it refuses the whole statement), so NULs are dropped.
+ */
+export function queryText(text: string | null | undefined, max: number): string {
+  return (text ?? "").replace(/\0/g, "").slice(0, max);
+}

@@ -24,7 +24,8 @@ export function compareRevision(revision: RevisionDetail, current: EditorArticle
   const list = (field: string, a: string[], b: string[]): FieldDiff => ({
     field,
     changed: a.join("\n") !== b.join("\n"),
-    parts: diffArrays(a, b).flatMap((c) => c.value.map((v) => ({ kind: c.added ? "added" : c.removed ? "removed" : "same", text: v }) as DiffPart)),
+    // One item a line, as the editor typed them (the page shows the parts one after another).
+    parts: diffArrays(a, b).flatMap((c) => c.value.map((v) => ({ kind: c.added ? "added" : c.removed ? "removed" : "same", text: `${v}\n` }) as DiffPart)),
   });
   return [
     words("Title", revision.title, current.title),

@@ -4,6 +4,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/DateTime";
 import { requireRole } from "~/lib/session.server";
+import { queryText } from "~/lib/params";
 import { ARTICLE_STATUSES, STATUS_LABELS } from "~/lib/article-status";
 import { listEditorArticles } from "~/models/publishing.server";
 
@@ -12,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Articles: Publishing: Assay" 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "editor");
   const url = new URL(request.url);
-  const q = (url.searchParams.get("q") ?? "").slice(0, 200);
+  const q = queryText(url.searchParams.get("q"), 200);
   const statusParam = url.searchParams.get("status");
   const status = ARTICLE_STATUSES.find((s) => s === statusParam) ?? null;
   const cursor = url.searchParams.get("after");

@@ -14,3 +14,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!location || !visible) throw new Response("Comment not found", { status: 404 });
   return redirect(location.href, { status: 302 });
 }
+
+// A page route, not a resource route, so an unknown id gets the site's 404 page, not bare text.
+export default function CommentPermalink() {
+  return null;
+}

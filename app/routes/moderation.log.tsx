@@ -6,7 +6,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/DateTime";
 import { requireRole } from "~/lib/session.server";
 import { listLogModerators, listModerationLog } from "~/models/moderation-log.server";
-import { parseId } from "~/lib/params";
+import { parseId, queryText } from "~/lib/params";
 
 export const meta: MetaFunction = () => [{ title: "Log: Moderation: Assay" }, { name: "robots", content: "noindex" }];
 
@@ -20,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const filter = {
     moderatorId: positiveInt(url.searchParams.get("moderator")),
     authorUserId: positiveInt(url.searchParams.get("authorUser")),
-    authorEmail: (url.searchParams.get("author") ?? "").trim().slice(0, 254) || null,
+    authorEmail: queryText(url.searchParams.get("author"), 254).trim() || null,
   };
   const [page, moderators] = await Promise.all([
     listModerationLog(context.db, { ...filter, before: positiveInt(url.searchParams.get("before")) }),

@@ -13,6 +13,7 @@ const t = useTestDatabase({ truncateBetweenTests: false });
 let server: AppServer;
 let slug = "";
 let commentId = 0;
+let adminCookie = "";
 
 beforeAll(async () => {
   server = await startAppServer(t.url);
@@ -23,6 +24,16 @@ beforeAll(async () => {
   commentId = comment.commentId;
   const user = await createUser(t.db, { email: "member@example.com", displayName: "Member", password: "a long enough password", emailVerified: true });
   if (!user.ok) throw new Error("user");
+  const admin = await createUser(t.db, { email: "admin@example.com", displayName: "Admin", password: "a long enough password", role: "admin", emailVerified: true });
+  if (!admin.ok) throw new Error("admin");
+  const login = await request(server.base, {
+    method: "POST",
+    path: "/login",
+    headers: { ...urlencoded, Origin: server.base },
+    body: "email=admin%40example.com&password=a+long+enough+password&redirectTo=%2F",
+  });
+  adminCookie = (login.headers["set-cookie"] ?? []).find((c) => c.startsWith("assay_session="))?.split(";")[0] ?? "";
+  if (login.status !== 303 || !adminCookie.startsWith("assay_session=")) throw new Error(`admin log-in answered ${login.status}`);
 }, 120_000);
 
 afterAll(async () => {
@@ -53,7 +64,8 @@ const article = () => `/articles/${slug}`;
 const TWO_MB = "a".repeat(2 * 1024 * 1024);
 
 const CASES: Case[] = [
-  { name: "a comment id past 2^31", request: () => ({ path: "/comments/99999999999" }), status: 404 },
+  { name: "a comment id past 2^31", request: () => ({ path: "/comments/99999999999" }), status: 404, says: ["Page not found"] },
+  { name: "a comment id that was never used", request: () => ({ path: "/comments/2147483000" }), status: 404, says: ["Page not found"] },
   { name: "a comment id of 2^31", request: () => ({ path: "/comments/2147483648" }), status: 404 },
   { name: "a report of a comment id past 2^31", request: () => ({ path: "/comments/99999999999/report" }), status: 404 },
   { name: "a member id past 2^31", request: () => ({ path: "/users/99999999999" }), status: 404 },
@@ -126,6 +138,14 @@ const CASES: Case[] = [
   {
     name: "invalid UTF-8 in a sign-up",
     request: () => ({ path: "/signup", headers: urlencoded, body: Buffer.concat([Buffer.from("displayName=A"), Buffer.from([0xc3]), Buffer.from("&email=n%40example.com&password=long+enough+password")]) }),
+    status: 400,
+  },
+  // Free-text filters of staff pages: PostgreSQL refuses a NUL in text.
+  { name: "a NUL byte in the articles search", request: () => ({ path: "/admin/articles?q=a%00b", headers: { Cookie: adminCookie } }), status: 200 },
+  { name: "a NUL byte in the moderation log's author filter", request: () => ({ path: "/moderation/log?author=a%00b", headers: { Cookie: adminCookie } }), status: 200 },
+  {
+    name: "an article's category id past 2^31",
+    request: () => ({ path: "/admin/articles/new", headers: { ...urlencoded, Cookie: adminCookie }, body: "title=Ids&body=Text&intent=save&categoryIds=99999999999" }),
     status: 400,
   },
   { name: "a password reset posted as JSON", request: () => ({ path: "/forgot-password", headers: { "Content-Type": "application/json" }, body: "{}" }), status: 415 },
