@@ -102,6 +102,14 @@ async function main() {
   const host = process.env.HOST ?? "0.0.0.0";
   server = app.listen(port, host, () => {
     console.log(`[assay] serving http://localhost:${port} (${mode}, database: ${embedded ? `embedded, ${embedded.dataDir}` : "DATABASE_URL"})`);
+    // Without SMTP a newcomer's sign-up mail goes nowhere visible: say where it is.
+    if (!process.env.SMTP_URL)
+      console.log(
+        `[assay] SMTP_URL is not set: mail is not sent but kept in the outbox table` +
+          (process.env.ASSAY_DEV_OUTBOX === "1" || mode === "development"
+            ? ` (shown at /dev/outbox)`
+            : ` (to read it on a trial, start with ASSAY_DEV_OUTBOX=1 and open /dev/outbox; never on a public site)`),
+      );
     if (mode === "development") void broadcastDevReady(build);
   });
   server.on("error", (error) => {
