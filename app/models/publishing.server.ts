@@ -146,6 +146,17 @@ async function lastSave(trx: Trx, articleId: number, version: number) {
 }
 
 /**
+ * The article locked for a change (FOR UPDATE), or why it may not change: it is
+ * gone, or someone saved it since the editor's form was read (its version moved on).
+ */
+async function lockForChange(trx: Trx, articleId: number, expectedVersion: number) {
+  const article = await trx.selectFrom("articles").selectAll().where("id", "=", articleId).forUpdate().executeTakeFirst();
+  if (!article) return { ok: false, error: "not-found" } as const;
+  if (article.version !== expectedVersion) return { ok: false, error: "conflict", current: await lastSave(trx, article.id, article.version) } as const;
+  return { ok: true, article } as const;
+}
+
+/**
  * Create or update an article from the editor (or an import), in one transaction:
  * the version check, the slug rules, categories, a revision, and a log entry when
  * it publishes. A second editor saving from an older version is refused and told.
@@ -158,12 +169,11 @@ export async function saveEditedArticle(db: DB, input: SaveInput): Promise<SaveR
   // Runs inside a caller's transaction (a restore, an import) or in its own.
   const inTransaction = <T,>(fn: (trx: DB) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
   return inTransaction(async (trx): Promise<SaveResult> => {
-    const existing = input.articleId
-      ? await trx.selectFrom("articles").selectAll().where("id", "=", input.articleId).forUpdate().executeTakeFirst()
-      : null;
-    if (input.articleId && !existing) return { ok: false, error: "not-found" };
-    if (existing && existing.version !== input.expectedVersion) {
-      return { ok: false, error: "conflict", current: await lastSave(trx, existing.id, existing.version) };
+    let existing = null;
+    if (input.articleId) {
+      const locked = await lockForChange(trx, input.articleId, input.expectedVersion);
+      if (!locked.ok) return locked;
+      existing = locked.article;
     }
 
     // The slug: as typed; else the current one once the article was ever public; else from the title.
@@ -270,9 +280,9 @@ export async function unpublishArticle(
 ): Promise<StateChangeResult> {
   const now = input.now ?? new Date();
   return db.transaction().execute(async (trx): Promise<StateChangeResult> => {
-    const a = await trx.selectFrom("articles").selectAll().where("id", "=", input.articleId).forUpdate().executeTakeFirst();
-    if (!a) return { ok: false, error: "not-found" };
-    if (a.version !== input.expectedVersion) return { ok: false, error: "conflict", current: await lastSave(trx, a.id, a.version) };
+    const locked = await lockForChange(trx, input.articleId, input.expectedVersion);
+    if (!locked.ok) return locked;
+    const a = locked.article;
     if (!a.published_at) return { ok: false, error: "not-applicable" };
     const row = await trx
       .updateTable("articles")
@@ -300,9 +310,9 @@ export async function republishArticle(
 ): Promise<StateChangeResult> {
   const now = input.now ?? new Date();
   return db.transaction().execute(async (trx): Promise<StateChangeResult> => {
-    const a = await trx.selectFrom("articles").selectAll().where("id", "=", input.articleId).forUpdate().executeTakeFirst();
-    if (!a) return { ok: false, error: "not-found" };
-    if (a.version !== input.expectedVersion) return { ok: false, error: "conflict", current: await lastSave(trx, a.id, a.version) };
+    const locked = await lockForChange(trx, input.articleId, input.expectedVersion);
+    if (!locked.ok) return locked;
+    const a = locked.article;
     if (articleStatus(a, now) !== "unpublished") return { ok: false, error: "not-applicable" };
     const publishedAt = a.withdrawn_published_at ?? now;
     const row = await trx
