@@ -12,16 +12,12 @@ import { parseForm } from "~/lib/validation";
 import { getReportView, REPORT_REASON_LABELS, REPORT_REASONS, reportComment } from "~/models/reports.server";
 import { readForm } from "~/lib/forms.server";
 import { parseId } from "~/lib/params";
+import { pageHeaders } from "~/lib/route-headers";
 
 export const meta: MetaFunction = () => [{ title: "Report a comment: Assay" }, { name: "robots", content: "noindex" }];
 
-// Remix keeps an action's headers only when the route passes them on (Retry-After on a 429).
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const headers = new Headers({ "Cache-Control": "private, no-store" });
-  const retry = actionHeaders.get("Retry-After");
-  if (retry) headers.set("Retry-After", retry);
-  return headers;
-};
+// The shared headers (a 429 keeps its Retry-After), and never cached: the page is a member's own.
+export const headers: HeadersFunction = (args) => ({ ...pageHeaders(args), "Cache-Control": "private, no-store" });
 
 const UNCONFIRMED = "Please confirm your email address (see the link we mailed you, or ask for a new one at /account) before reporting comments.";
 
