@@ -6,6 +6,9 @@ import { saveArticle } from "../app/models/articles.server";
 import { unpublishArticle } from "../app/models/publishing.server";
 import { renderCommentMarkdown } from "../app/lib/markdown.server";
 import { createUser } from "../app/models/users.server";
+import { postComment } from "../app/models/comments.server";
+import { reportComment } from "../app/models/reports.server";
+import { hashIp } from "../app/lib/secrets.server";
 import type { Role } from "./schema";
 
 export const SEED_CATEGORIES = [
@@ -347,5 +350,44 @@ export async function seedDemoAccounts(db: DB): Promise<number> {
     const result = await createUser(db, { ...account, emailVerified: true });
     if (result.ok) added += 1;
   }
+  // With the accounts (once, when they are new): something for the demo moderator to do.
+  if (added > 0) await seedDemoQueue(db);
   return added;
+}
+
+/**
+ * The moderation queue of a trial install: two guests' first comments held for
+ * review (one of them a stock tout), and a published comment the demo member
+ * reported. Made through the same pipeline and report code as real ones.
+ */
+async function seedDemoQueue(db: DB): Promise<void> {
+  const article = await db.selectFrom("articles").select("id").where("slug", "=", SEED_ARTICLES[0]!.slug).executeTakeFirst();
+  const member = await db.selectFrom("users").select("id").where("email", "=", "member@example.com").executeTakeFirst();
+  if (!article || !member) return;
+  const ipHash = await hashIp(db, "127.0.0.1");
+  const held = [
+    {
+      authorName: "Kwame A.",
+      authorEmail: "kwame@example.com",
+      body: "Does anyone know whether the Baiyun Obo inspections have already slowed output? I'd like to know before adding to my position.",
+    },
+    {
+      authorName: "RareEarthRocket",
+      authorEmail: "rocket@example.com",
+      body: "Forget Baogang, the real 10-bagger is a tiny explorer I can't name here. Join my channel before it moons: [free picks](https://picks.example.com)",
+    },
+  ];
+  for (const comment of held) {
+    await postComment(db, { articleId: article.id, parentId: null, authorUrl: "", ipHash, userAgent: "Assay demo seed", ...comment });
+  }
+  const reported = await db
+    .selectFrom("comments")
+    .select("id")
+    .where("article_id", "=", article.id)
+    .where("status", "=", "approved")
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  if (reported) {
+    await reportComment(db, { commentId: reported.id, reporterId: member.id, reason: "off-topic", details: "This is about another company.", clientIp: "127.0.0.1" });
+  }
 }

@@ -1,0 +1,24 @@
+// The demo seed of a trial install gives the demo moderator a queue to work:
+// guests' first comments held for review and a comment reported by the demo member.
+import { expect, it } from "vitest";
+import { seed, seedDemoAccounts } from "../../db/seed";
+import { useTestDatabase } from "../support/db";
+
+const t = useTestDatabase();
+
+it("fills the queue once, through the pipeline and the report code", async () => {
+  await seed(t.db);
+  expect(await seedDemoAccounts(t.db)).toBe(3);
+  const pending = await t.db.selectFrom("comments").select(["author_name", "held_reason"]).where("status", "=", "pending").orderBy("id").execute();
+  expect(pending.map((c) => c.author_name)).toEqual(["Kwame A.", "RareEarthRocket"]);
+  for (const comment of pending) expect(comment.held_reason).toBeTruthy();
+  const reported = await t.db.selectFrom("comments").select("id").where("report_state", "=", "open").execute();
+  expect(reported).toHaveLength(1);
+  const reports = await t.db.selectFrom("comment_reports").select(["comment_id", "reason"]).execute();
+  expect(reports).toEqual([{ comment_id: reported[0]!.id, reason: "off-topic" }]);
+
+  // A second start adds no accounts and no more queue items.
+  expect(await seedDemoAccounts(t.db)).toBe(0);
+  expect(await t.db.selectFrom("comments").select("id").where("status", "=", "pending").execute()).toHaveLength(2);
+  expect(await t.db.selectFrom("comment_reports").select("comment_id").execute()).toHaveLength(1);
+});
