@@ -47,6 +47,8 @@ export interface ArticlesTable {
   /** When the job queue told followers the article appeared (once). */
   announced_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_by: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Its address on the news site it belongs to (imported or embedded articles); unique (migration 0007). */
+  canonical_url: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export const REVISION_KINDS = ["save", "publish", "unpublish", "restore", "import"] as const;
@@ -121,6 +123,8 @@ export interface CommentsTable {
   root_id: ColumnType<number | null, number | null | undefined, number | null>;
   /** Hidden by member reports, pending review: still approved, shown as a placeholder (migration 0005). */
   hidden_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Its author wants to hear of replies to it (members by default; guests tick a box). Migration 0007. */
+  notify_replies: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface SiteSecretsTable {
@@ -140,6 +144,12 @@ export interface UsersTable {
   email_verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Their own comments make them watch replies to them, unless turned off (migration 0007). */
+  notify_replies_default: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Their last visit of /following: what came after is marked new. */
+  following_visited_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The secret in their personal feed's URL, shown on /account; null until first made. */
+  feed_token: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Lucia's sessions. `id` is the SHA-256 (hex) of the token in the cookie, never the token. */
@@ -266,6 +276,52 @@ export interface ModerationLogTable {
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
+/** Follow levels, as Discourse's watched categories (most mail first; muted hides the category). */
+export const FOLLOW_LEVELS = ["watching", "following", "daily", "weekly", "muted"] as const;
+export type FollowLevel = (typeof FOLLOW_LEVELS)[number];
+
+/** A member's level for one category (no row: not following). */
+export interface CategoryFollowsTable {
+  user_id: number;
+  category_id: number;
+  level: FollowLevel;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** When this follow's last digest went out (daily and weekly). */
+  last_digest_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** Members mailed for each newly approved comment of an article's thread. */
+export interface ThreadWatchesTable {
+  user_id: number;
+  article_id: number;
+  created_at: Timestamp;
+}
+
+/** A guest's address: mailed only its confirmation link until confirmed (double opt-in). Lower case. */
+export interface GuestMailAddressesTable {
+  email: string;
+  created_at: Timestamp;
+  confirmation_sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  confirmed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  unsubscribed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export const NOTIFICATION_KINDS = ["reply", "article"] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** What /notifications lists; unique per (member, comment) for replies and (member, article) for articles. */
+export interface NotificationsTable {
+  /** bigint, read as a number (db/connection.ts). */
+  id: Generated<number>;
+  user_id: number;
+  kind: NotificationKind;
+  article_id: number;
+  comment_id: number | null;
+  created_at: Timestamp;
+  read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface Database {
   categories: CategoriesTable;
   articles: ArticlesTable;
@@ -285,6 +341,10 @@ export interface Database {
   article_revisions: ArticleRevisionsTable;
   article_slug_redirects: ArticleSlugRedirectsTable;
   category_slug_redirects: CategorySlugRedirectsTable;
+  category_follows: CategoryFollowsTable;
+  thread_watches: ThreadWatchesTable;
+  guest_mail_addresses: GuestMailAddressesTable;
+  notifications: NotificationsTable;
 }
 
 export type Category = Selectable<CategoriesTable>;
