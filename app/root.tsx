@@ -10,6 +10,7 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -18,6 +19,7 @@ import { DATABASE_UNAVAILABLE_TEXT, DATABASE_UNAVAILABLE_TITLE } from "./lib/dat
 import { getCurrentUser, sessionCookieUpdate } from "./lib/session.server";
 import { listCategories } from "./models/categories.server";
 import { hasRole, type Role } from "./lib/roles";
+import { isEmbedMatch } from "./lib/embed-route";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: "/styles/assay.css" },
@@ -72,6 +74,27 @@ function AccountNav({ user }: { user: { id: number; displayName: string; role: R
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const matches = useMatches();
+  if (isEmbedMatch(matches)) {
+    // The embed, inside a news site's page: the thread and its form alone, no site
+    // chrome, and no Remix scripts (its form is plain HTML; its one script is its own).
+    return (
+      <html lang="en" className="embed">
+        <head>
+          <meta charSet="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <Meta />
+          <Links />
+        </head>
+        <body className="embed">
+          <main id="main" className="embed-main">
+            {children}
+          </main>
+        </body>
+      </html>
+    );
+  }
   return (
     <html lang="en">
       <head>
