@@ -35,7 +35,7 @@ type Persona = (typeof PERSONAS)[number];
  * "ok" (2xx; for an action also a redirect that is not to /login: it was done),
  * or an exact status.
  */
-type Answer = "login" | "away" | "ok" | 400 | 403 | 404;
+type Answer = "login" | "away" | "ok" | 400 | 403 | 404 | 405;
 
 /**
  * Per persona: guest, unconfirmed member, member and moderator always; editor and
@@ -91,6 +91,9 @@ const articleForm = (intent: string, version = "0") => ({
   intent,
 });
 
+/** The fixture article's page on the news site (EMBED_HOSTS allows its host). */
+const EMBED_PAGE = "https://news.authorisation.example/2026/story";
+
 const statusForm = (intent: string, id: number, status: string) => ({ intent, comment: `${id}:${status}`, reason: "", returnTo: "/moderation" });
 
 /** Every file in app/routes, by its name without extension: what it must do for whom. */
@@ -136,6 +139,27 @@ const TABLE: Record<string, Case[]> = {
       // Guests may comment (the default rule); a member must confirm their address first.
       expect: { guest: "ok", unconfirmed: 403, member: "ok", moderator: "ok" },
     },
+  ],
+  // The thread in a news site's frame (EMBED_HOSTS names the fixture article's site): read and posted to as the article page.
+  embed: [
+    { method: "GET", path: `/embed?url=${encodeURIComponent(EMBED_PAGE)}`, data: true, expect: ANYONE },
+    {
+      method: "POST",
+      path: `/embed?url=${encodeURIComponent(EMBED_PAGE)}`,
+      form: (_f, who) => ({ comment: `A framed comment from the ${who} ${Math.random()}`, author: "Guest Poster", email: "poster@example.com", url: "", comment_parent: "0" }),
+      expect: { guest: "ok", unconfirmed: 403, member: "ok", moderator: "ok" },
+    },
+  ],
+  // The log-in popup's last page: a guest logs in first; any member gets a ticket.
+  "embed_.login": [{ method: "GET", path: "/embed/login", data: true, expect: MEMBER_ONLY }],
+  // The frame trades a ticket for a session: a made-up ticket is refused for anyone.
+  "embed_.session": [
+    { method: "GET", path: "/embed/session", data: true, expect: { guest: 405, unconfirmed: 405, member: 405, moderator: 405 } },
+    { method: "POST", path: "/embed/session", form: () => ({ ticket: "not-a-ticket-at-all-0123456789" }), expect: { guest: 400, unconfirmed: 400, member: 400, moderator: 400 } },
+  ],
+  "admin.embedding": [
+    { method: "GET", path: "/admin/embedding", data: true, expect: EDITORS_ONLY },
+    { method: "POST", path: "/admin/embedding", form: () => ({ unknownUrls: "closed" }), expect: EDITORS_ONLY },
   ],
   "categories.$slug": [{ method: "GET", path: "/categories/no-such-category", data: true, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } }],
   "comments.$commentId._index": [
@@ -290,7 +314,7 @@ async function logInOverHttp(email: string): Promise<string> {
 beforeAll(async () => {
   if (!existsSync(path.join(root, "build", "index.js"))) throw new Error("No build: run `npx remix build` first (npm test does).");
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ASSAY_SEED: "0" };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ASSAY_SEED: "0", EMBED_HOSTS: new URL(EMBED_PAGE).host };
   delete env.ASSAY_DEV_OUTBOX;
   delete env.ASSAY_RATE_LIMITS;
   child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -319,6 +343,7 @@ beforeAll(async () => {
     cookies.set(who, await logInOverHttp(email));
   }
   const article = await createArticle(t.db, { title: "Authorisation article" });
+  await t.db.updateTable("articles").set({ canonical_url: EMBED_PAGE }).where("id", "=", article.id).execute();
   const approved = await createComment(t.db, article.id, { body: "A published guest comment" });
   await approveComment(t.db, { commentId: approved.commentId });
   const editorId = userIds.get("editor")!;

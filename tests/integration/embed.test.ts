@@ -389,10 +389,16 @@ describe("members in the frame", () => {
     expect(guest.headers.location).toBe("/login?redirectTo=%2Fembed%2Flogin");
 
     const popupCookie = (await startSession(t.db, new Request(`${app.base}/login`, { method: "POST" }), created.userId)).split(";")[0]!;
-    const popup = await request(app.base, { path: "/embed/login?_data=routes%2Fembed.login", headers: { Cookie: popupCookie } });
+    const popup = await request(app.base, { path: "/embed/login?_data=routes%2Fembed_.login", headers: { Cookie: popupCookie } });
     expect(popup.status).toBe(200);
     expect(popup.headers["cache-control"]).toContain("no-store");
     const { ticket } = JSON.parse(popup.text) as { ticket: string };
+    // The popup is the forum's own page: its scripts (they hand the ticket over), and framed by nobody.
+    const popupPage = await request(app.base, { path: "/embed/login", headers: { Cookie: popupCookie } });
+    expect(popupPage.status).toBe(200);
+    expect(popupPage.text).toContain("You are logged in");
+    expect(popupPage.text).toContain("__remixContext");
+    expect(String(popupPage.headers["content-security-policy"])).toContain("frame-ancestors 'self'");
     expect(ticket).toMatch(/^[A-Za-z0-9_-]{40,}$/);
 
     // The frame has no cookie of the forum's: it trades the ticket for its own.
@@ -408,7 +414,7 @@ describe("members in the frame", () => {
     // Once only; a made-up one never; and never from another site.
     expect((await request(app.base, { path: "/embed/session", headers: { ...FORM, Origin: app.base }, body: formBody({ ticket }) })).status).toBe(400);
     expect((await request(app.base, { path: "/embed/session", headers: { ...FORM, Origin: app.base }, body: formBody({ ticket: "a".repeat(43) }) })).status).toBe(400);
-    const another = JSON.parse((await request(app.base, { path: "/embed/login?_data=routes%2Fembed.login", headers: { Cookie: popupCookie } })).text) as { ticket: string };
+    const another = JSON.parse((await request(app.base, { path: "/embed/login?_data=routes%2Fembed_.login", headers: { Cookie: popupCookie } })).text) as { ticket: string };
     expect((await request(app.base, { path: "/embed/session", headers: { ...FORM, Origin: `https://${NEWS_HOST}` }, body: formBody({ ticket: another.ticket }) })).status).toBe(403);
   });
 

@@ -1,4 +1,4 @@
-// The frame trades the log-in popup's one-time ticket (app/routes/embed.login.tsx)
+// The frame trades the log-in popup's one-time ticket (app/routes/embed_.login.tsx)
 // for a session cookie of its own: inside a news site's page the browser keeps the
 // forum's cookies apart (partitioned, or blocked unless partitioned), so the
 // popup's own log-in is not seen there. A POST from the frame (its own origin:
