@@ -17,7 +17,7 @@ const ENTRY = /^(?:(https?):\/\/)?((?:[a-z0-9-]+\.)*[a-z0-9-]+|\[[0-9a-f:.]+\])(
 const parsed = new Map<string, EmbedHost[]>();
 
 /** The allowlist from EMBED_HOSTS (empty: embedding is off). An entry that is not a host stops the start. */
-export function embedHostsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbedHost[] {
+export function embedHostsFromEnv(env: Record<string, string | undefined> = process.env): EmbedHost[] {
   const raw = env.EMBED_HOSTS ?? "";
   const known = parsed.get(raw);
   if (known) return known;
