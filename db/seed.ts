@@ -242,7 +242,22 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
     }
   }
   articlesAdded += await seedEditorialDemo(db, now);
+  await seedEmbedDemo(db);
   return { categoriesAdded: categories.length, articlesAdded, commentsAdded };
+}
+
+/** The demo news site of `npm run embed:demo` (scripts/embed-demo.ts): start the forum with EMBED_HOSTS=localhost:8090. */
+export const EMBED_DEMO_ORIGIN = "http://localhost:8090";
+/** Its page for the Baogang article: the seed gives that article this canonical URL, so the page shows its thread. */
+export const EMBED_DEMO_ARTICLE_PATH = "/2026/baogang-safety-inspections";
+const EMBED_DEMO_ARTICLE_SLUG = "baogang-orders-safety-and-environmental-inspections-at-key-mines";
+
+/** One seeded article is also a page of the demo news site (articles.canonical_url), once. */
+async function seedEmbedDemo(db: DB): Promise<void> {
+  const url = `${EMBED_DEMO_ORIGIN}${EMBED_DEMO_ARTICLE_PATH}`;
+  const taken = await db.selectFrom("articles").select("id").where("canonical_url", "=", url).executeTakeFirst();
+  if (taken) return;
+  await db.updateTable("articles").set({ canonical_url: url }).where("slug", "=", EMBED_DEMO_ARTICLE_SLUG).where("canonical_url", "is", null).execute();
 }
 
 const EDITORS_DESK = { id: null, name: "Assay newsroom" };

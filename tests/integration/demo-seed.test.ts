@@ -22,3 +22,11 @@ it("fills the queue once, through the pipeline and the report code", async () =>
   expect(await t.db.selectFrom("comments").select("id").where("status", "=", "pending").execute()).toHaveLength(2);
   expect(await t.db.selectFrom("comment_reports").select("comment_id").execute()).toHaveLength(1);
 });
+
+it("gives one article the demo news site's address (npm run embed:demo), once", async () => {
+  const { EMBED_DEMO_ORIGIN, EMBED_DEMO_ARTICLE_PATH } = await import("../../db/seed");
+  await seed(t.db);
+  await seed(t.db);
+  const rows = await t.db.selectFrom("articles").select(["slug", "canonical_url"]).where("canonical_url", "is not", null).execute();
+  expect(rows).toEqual([{ slug: "baogang-orders-safety-and-environmental-inspections-at-key-mines", canonical_url: `${EMBED_DEMO_ORIGIN}${EMBED_DEMO_ARTICLE_PATH}` }]);
+});

@@ -123,6 +123,15 @@ describe("finding the article of a page", () => {
     expect(page.text).not.toMatch(/@example\.com/);
   });
 
+  it("sends a reader who opened it as a page (the <noscript> link) to the article's forum page", async () => {
+    const article = await newsArticle(`https://${NEWS_HOST}/2026/noscript`);
+    const page = await request(app.base, { path: embedPath(`https://${NEWS_HOST}/2026/noscript`), headers: { "Sec-Fetch-Dest": "document" } });
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe(`/articles/${article.slug}#comments`);
+    const framed = await request(app.base, { path: embedPath(`https://${NEWS_HOST}/2026/noscript`), headers: { "Sec-Fetch-Dest": "iframe" } });
+    expect(framed.status).toBe(200);
+  });
+
   it("finds it whatever the case of scheme and host, a trailing slash, a fragment or tracking parameters", async () => {
     const article = await newsArticle(`https://${NEWS_HOST}/2026/Prices?page=2&sort=new`, "Prices in case");
     for (const spelling of [
