@@ -145,12 +145,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  // Refusals are answered in the frame's own page (its loader says why), not the site's error page.
+  const refusal = (message: string, status: number) => json({ errors: {}, values: {}, formError: message }, { status });
   const target = readTarget(new URL(request.url));
-  if (target === null) throw new Response(INVALID_MESSAGE, { status: 400 });
-  if (target === "refused") throw new Response(REFUSED_MESSAGE, { status: 403 });
+  if (target === null) return refusal(INVALID_MESSAGE, 400);
+  if (target === "refused") return refusal(REFUSED_MESSAGE, 403);
   // A comment goes only to an article that exists; the first view made it, if it was to be made.
   const article = await findArticleByCanonicalUrl(context.db, target.pageUrl);
-  if (!article) throw new Response(NOT_OPEN_MESSAGE, { status: 404 });
+  if (!article) return refusal(NOT_OPEN_MESSAGE, 404);
   // Back to the frame, never to the article page: it may not be framed.
   return handleCommentPost(request, context, {
     articleId: article.id,

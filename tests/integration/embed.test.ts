@@ -343,6 +343,9 @@ describe("posting from the frame", () => {
     expect(forged.status).toBe(403);
     const closed = await request(app.base, { path: embedPath(`https://${NEWS_HOST}/2026/none`), headers: { ...FORM, Origin: app.base }, body: formBody(guestComment("Nowhere")) });
     expect(closed.status).toBe(404);
+    // Said in the frame's own page, not the site's error page.
+    expect(closed.text).toContain("Comments are not open for this page.");
+    expect(closed.text).not.toContain("site-header");
     expect(await t.db.selectFrom("comments").select("id").execute()).toHaveLength(0);
   });
 
