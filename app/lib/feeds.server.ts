@@ -10,7 +10,7 @@ import { FEED_TYPES, categoryFeedPath, commentsFeedPath, personalFeedPath, siteF
 import { makeEtag, notModified } from "./page-cache.server";
 import { publicUrl } from "./urls.server";
 import type { CategoryDetail } from "../models/categories.server";
-import { listFeedArticles, listFeedComments, listPersonalFeedArticles, type FeedArticle, type FeedComment } from "../models/feeds.server";
+import { followsChangedAt, listFeedArticles, listFeedComments, listPersonalFeedArticles, type FeedArticle, type FeedComment } from "../models/feeds.server";
 
 type Context = { publicOrigin?: string };
 type LoadContext = Context & { db: DB };
@@ -60,7 +60,7 @@ export async function commentsFeed(context: LoadContext, article: FeedArticle): 
 }
 
 export async function personalFeed(context: LoadContext, owner: { userId: number; displayName: string }, token: string, format: FeedFormat): Promise<FeedDocument> {
-  const articles = await listPersonalFeedArticles(context.db, owner.userId);
+  const [articles, followsChanged] = await Promise.all([listPersonalFeedArticles(context.db, owner.userId), followsChangedAt(context.db, owner.userId)]);
   return {
     title: `Assay: what ${owner.displayName} follows`,
     description: "The newest articles of the categories you watch or follow on Assay.",
@@ -68,7 +68,7 @@ export async function personalFeed(context: LoadContext, owner: { userId: number
     selfPath: personalFeedPath(token, format),
     feedPaths: bothFormats((f) => personalFeedPath(token, f)),
     items: articleItems(context, articles),
-    updated: newest(articles.map((a) => a.updatedAt), NEVER),
+    updated: newest([...articles.map((a) => a.updatedAt), ...(followsChanged ? [followsChanged] : [])], NEVER),
   };
 }
 

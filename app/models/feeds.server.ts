@@ -115,6 +115,16 @@ export async function listPersonalFeedArticles(db: DB, userId: number, limit = F
   return withCategories(db, rows);
 }
 
+/** When the member last changed what they follow (a new follow can bring older articles in). */
+export async function followsChangedAt(db: DB, userId: number): Promise<Date | null> {
+  const row = await db
+    .selectFrom("category_follows")
+    .select(sql<Date | null>`max(greatest(created_at, updated_at))`.as("at"))
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
 /** A published article by slug, for its comments feed. */
 export async function getFeedArticle(db: DB, slug: string): Promise<FeedArticle | null> {
   if (!SLUG_PATTERN.test(slug)) return null;

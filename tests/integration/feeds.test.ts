@@ -302,9 +302,15 @@ describe("a member's personal feed", () => {
       expect(again.status).toBe(304);
     }
 
-    // A new follow shows at once (nothing stale is kept for a personal feed).
+    // A new follow shows at once (nothing stale is kept for a personal feed), and moves its
+    // Last-Modified on even though the article it brings in is older.
+    await sql`update articles set updated_at = now() - interval '1 hour'`.execute(t.db);
+    await sql`update category_follows set created_at = now() - interval '1 hour', updated_at = now() - interval '1 hour'`.execute(t.db);
+    const beforeFollow = (await get(cached, shown.rss)).headers.get("last-modified")!;
     await t.db.insertInto("category_follows").values({ user_id: id, category_id: idOf("unfollowed"), level: "following" }).execute();
-    expect((await parser.parseString(await (await get(cached, shown.rss)).text())).items.map((i) => i.title)).toContain("Unfollowed story");
+    const afterFollow = await get(cached, shown.rss, { "If-Modified-Since": beforeFollow });
+    expect(afterFollow.status).toBe(200);
+    expect((await parser.parseString(await afterFollow.text())).items.map((i) => i.title)).toContain("Unfollowed story");
 
     const reset = await fetch(`${cached.base}/account/feed`, {
       method: "POST",
