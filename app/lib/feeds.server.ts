@@ -137,6 +137,8 @@ export function renderFeed(context: Context, doc: FeedDocument, format: FeedForm
     language: "en",
     updated: doc.updated,
     generator: "Assay",
+    // Atom wants an author for every entry; entries without a byline inherit this one.
+    author: { name: "Assay", link: publicUrl(context, "/") },
     feed: publicUrl(context, doc.selfPath),
     feedLinks,
     favicon: publicUrl(context, "/favicon.svg"),
