@@ -227,6 +227,8 @@ describe("the guest cache keeps feeds until PostgreSQL says they changed", () =>
   it("serves a feed from memory until told, and drops the site and category feeds when an article is published", async () => {
     await createCategory(t.db, "magnets", "Magnets");
     const first = await createArticle(t.db, { title: "First magnet story", categorySlugs: ["magnets"] });
+    // The notices of that save arrive a moment after its commit: let them, then fill the cache.
+    await new Promise((r) => setTimeout(r, 300));
     for (const pathname of ["/feed.xml", "/categories/magnets/atom.xml"]) await (await get(cached, pathname)).text();
 
     // A change made without telling anyone is not seen: the feed comes from memory…
