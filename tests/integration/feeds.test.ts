@@ -330,6 +330,14 @@ describe("a member's personal feed", () => {
     expect((await get(cached, "/account?notice=feed-reset", { Cookie: cookie }).then((r) => r.text()))).toContain("Your personal feed has a new address");
   });
 
+  it("is kept out of search engines", async () => {
+    expect(await (await get(cached, "/robots.txt")).text()).toContain("Disallow: /feeds/");
+    const { cookie } = await member("private@mail.example", "Private Reader");
+    const html = await (await get(cached, "/account", { Cookie: cookie })).text();
+    const pathname = /https:\/\/forum\.example\.com(\/feeds\/[A-Za-z0-9_-]+\/feed\.xml)/.exec(html)![1]!;
+    expect((await get(cached, pathname)).headers.get("x-robots-tag")).toBe("noindex");
+  });
+
   it("is a 404 for an unknown token, a malformed one, or a deleted account's", async () => {
     expect((await get(cached, `/feeds/${"A".repeat(43)}/feed.xml`)).status).toBe(404);
     expect((await get(cached, "/feeds/short/atom.xml")).status).toBe(404);
