@@ -365,8 +365,12 @@ export async function seedDemoAccounts(db: DB): Promise<number> {
     const result = await createUser(db, { ...account, emailVerified: true });
     if (result.ok) added += 1;
   }
-  // With the accounts (once, when they are new): something for the demo moderator to do.
-  if (added > 0) await seedDemoQueue(db);
+  // With the accounts (once, when they are new): something for the demo moderator to do,
+  // and a personal feed (shown on /account) with something in it for the demo member.
+  if (added > 0) {
+    await seedDemoQueue(db);
+    await seedDemoFollows(db);
+  }
   return added;
 }
 
@@ -405,4 +409,19 @@ async function seedDemoQueue(db: DB): Promise<void> {
   if (reported) {
     await reportComment(db, { commentId: reported.id, reporterId: member.id, reason: "off-topic", details: "This is about another company.", clientIp: "127.0.0.1" });
   }
+}
+
+/**
+ * The demo member watches "China" and follows "Supply Chain", so their personal
+ * feed (its address is on /account) carries articles from the first start.
+ */
+async function seedDemoFollows(db: DB): Promise<void> {
+  const member = await db.selectFrom("users").select("id").where("email", "=", "member@example.com").executeTakeFirst();
+  const categories = await db.selectFrom("categories").select(["id", "slug"]).where("slug", "in", ["china", "supply-chain"]).execute();
+  if (!member || categories.length === 0) return;
+  await db
+    .insertInto("category_follows")
+    .values(categories.map((c) => ({ user_id: member.id, category_id: c.id, level: c.slug === "china" ? ("watching" as const) : ("following" as const) })))
+    .onConflict((oc) => oc.columns(["user_id", "category_id"]).doNothing())
+    .execute();
 }

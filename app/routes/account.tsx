@@ -25,6 +25,9 @@ import {
 } from "~/models/accounts.server";
 import { endOtherSessions, endUserSession, listUserSessions } from "~/models/sessions.server";
 import { findAccountById } from "~/models/users.server";
+import { ensureFeedToken } from "~/models/feeds.server";
+import { personalFeedPath } from "~/lib/feed-paths";
+import { publicUrl } from "~/lib/urls.server";
 import { readForm } from "~/lib/forms.server";
 import { pageHeaders } from "~/lib/route-headers";
 
@@ -41,6 +44,7 @@ const NOTICES: Record<string, string> = {
   password: "Your password has been changed. Every other session of your account has ended.",
   "session-ended": "That session has ended.",
   "sessions-ended": "Every other session of your account has ended.",
+  "feed-reset": "Your personal feed has a new address. The old one no longer works: give the new one to your feed reader.",
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -50,6 +54,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const account = await findAccountById(db, user.id);
   if (!account) throw redirect("/login", { status: 303 });
   const sessions = await listUserSessions(db, user.id, current?.session.id ?? null);
+  // The personal feed's secret address, made the first time the member looks.
+  const feedToken = await ensureFeedToken(db, user.id);
   return json({
     account: {
       id: account.id,
@@ -61,6 +67,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       joinedAt: account.createdAt.toISOString(),
     },
     sessions,
+    personalFeed: { rss: publicUrl(context, personalFeedPath(feedToken, "rss")), atom: publicUrl(context, personalFeedPath(feedToken, "atom")) },
     notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
   });
 }
@@ -185,7 +192,7 @@ function browserName(userAgent: string): string {
 }
 
 export default function AccountRoute() {
-  const { account, sessions, notice } = useLoaderData<typeof loader>();
+  const { account, sessions, personalFeed, notice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (intent: Intent): Partial<Record<string, string>> => (actionData?.intent === intent ? actionData.errors : {});
   const formErrorFor = (intent: Intent) => (actionData?.intent === intent ? actionData.formError : null);
@@ -348,6 +355,32 @@ export default function AccountRoute() {
             </button>
           </Form>
         ) : null}
+      </section>
+
+      <section className="account-section" aria-labelledby="feed-heading">
+        <h2 id="feed-heading">Your personal feed</h2>
+        <p>
+          The newest articles of the categories you watch or follow, for your feed reader. The address is secret: anyone who
+          has it can read the feed, so keep it to yourself.
+        </p>
+        <dl className="feed-addresses">
+          <dt>RSS</dt>
+          <dd>
+            <code>{personalFeed.rss}</code>
+          </dd>
+          <dt>Atom</dt>
+          <dd>
+            <code>{personalFeed.atom}</code>
+          </dd>
+        </dl>
+        <form method="post" action="/account/feed">
+          <p>
+            <button type="submit" className="button button--quiet">
+              Give my feed a new address
+            </button>{" "}
+            The current address stops working at once.
+          </p>
+        </form>
       </section>
 
       <section className="account-section" aria-labelledby="delete-heading">

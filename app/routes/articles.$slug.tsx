@@ -20,6 +20,7 @@ import { newsArticleJsonLd } from "~/lib/structured-data.server";
 import { findArticleRedirect } from "~/models/publishing.server";
 import { parseId } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
+import { feedLinks } from "~/lib/feed-paths";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Article not found: Assay" }];
@@ -40,6 +41,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { name: "twitter:title", content: article.title },
     { name: "twitter:description", content: article.excerpt },
     { "script:ld+json": data.jsonLd },
+    ...feedLinks([{ title: `Comments on ${article.title} (RSS)`, href: `${shareUrl}/comments.xml`, format: "rss" }]),
   ];
 };
 

@@ -5,10 +5,17 @@ import { ArticleList } from "~/components/ArticleList";
 import { listPublishedArticles } from "~/models/articles.server";
 import { findCategoryRedirect, getCategoryBySlug } from "~/models/categories.server";
 import { listCacheTag } from "~/lib/cache-tags";
+import { categoryFeedPath, feedLinks } from "~/lib/feed-paths";
 import { pageHeaders } from "~/lib/route-headers";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.category.name}: Assay` : "Category not found: Assay" },
+  ...(data
+    ? feedLinks([
+        { title: `Assay: ${data.category.name} (RSS)`, href: categoryFeedPath(data.category.slug, "rss"), format: "rss" },
+        { title: `Assay: ${data.category.name} (Atom)`, href: categoryFeedPath(data.category.slug, "atom"), format: "atom" },
+      ])
+    : []),
 ];
 
 // Guests' copies may be cached; any change to an article drops every list.

@@ -15,6 +15,7 @@ import type { Role } from "../../db/schema";
 import { approveComment } from "~/models/moderation.server";
 import { REPORTS_PER_MEMBER } from "~/models/reports.server";
 import { createUser } from "~/models/users.server";
+import { ensureFeedToken } from "~/models/feeds.server";
 import { startSession } from "~/lib/session.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createComment } from "../support/factories";
@@ -48,6 +49,8 @@ interface Fixtures {
   articleId: number;
   approvedCommentId: number;
   memberId: number;
+  /** The secret of a member's personal feed (a member of its own: others reset theirs here). */
+  feedToken: string;
   /** A fresh pending guest comment for each call (actions change what they act on). */
   pendingComment: () => Promise<number>;
   /** A fresh approved comment by the editor. */
@@ -128,6 +131,22 @@ const TABLE: Record<string, Case[]> = {
     { method: "GET", path: "/admin/categories", data: true, expect: EDITORS_ONLY },
     { method: "POST", path: "/admin/categories", form: (_f, who) => ({ intent: "create", name: `Category of the ${who}`, slug: "", description: "" }), expect: EDITORS_ONLY },
   ],
+  // The feeds: public, or opened by the secret in their URL (a feed reader has no session).
+  "feed[.]xml": [{ method: "GET", path: "/feed.xml", expect: ANYONE }],
+  "atom[.]xml": [{ method: "GET", path: "/atom.xml", expect: ANYONE }],
+  "categories.$slug.feed[.]xml": [{ method: "GET", path: "/categories/no-such-category/feed.xml", expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } }],
+  "categories.$slug.atom[.]xml": [{ method: "GET", path: "/categories/no-such-category/atom.xml", expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } }],
+  "articles.$slug.comments[.]xml": [{ method: "GET", path: (f) => `/articles/${f.articleSlug}/comments.xml`, expect: ANYONE }],
+  "feeds.$token.feed[.]xml": [
+    { method: "GET", path: (f) => `/feeds/${f.feedToken}/feed.xml`, expect: ANYONE },
+    // A session is no key: a wrong token is a 404 for everyone.
+    { method: "GET", path: `/feeds/${"x".repeat(43)}/feed.xml`, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+  ],
+  "feeds.$token.atom[.]xml": [
+    { method: "GET", path: (f) => `/feeds/${f.feedToken}/atom.xml`, expect: ANYONE },
+    { method: "GET", path: `/feeds/${"x".repeat(43)}/atom.xml`, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+  ],
+  "account.feed": [{ method: "POST", path: "/account/feed", form: () => ({}), expect: MEMBER_ONLY }],
   "robots[.]txt": [{ method: "GET", path: "/robots.txt", expect: ANYONE }],
   "sitemap[.]xml": [{ method: "GET", path: "/sitemap.xml", expect: ANYONE }],
   "articles.$slug": [
@@ -347,11 +366,15 @@ beforeAll(async () => {
   const approved = await createComment(t.db, article.id, { body: "A published guest comment" });
   await approveComment(t.db, { commentId: approved.commentId });
   const editorId = userIds.get("editor")!;
+  const reader = await createUser(t.db, { email: "feed-reader@authorisation.example", displayName: "Feed Reader", password: PASSWORD, emailVerified: true });
+  if (!reader.ok) throw new Error("could not create the feed reader");
+  const feedToken = await ensureFeedToken(t.db, reader.userId);
   fixtures = {
     articleSlug: article.slug,
     articleId: article.id,
     approvedCommentId: approved.commentId,
     memberId: userIds.get("member")!,
+    feedToken,
     pendingComment: async () => (await createComment(t.db, article.id, { body: `Pending ${Math.random()}`, authorEmail: `g${Math.random()}@example.com` })).commentId,
     editorComment: async () => {
       const { commentId } = await createComment(t.db, article.id, { body: `By the editor ${Math.random()}`, userId: editorId, authorEmail: "editor@authorisation.example" });

@@ -2,6 +2,7 @@
 // guests' first comments held for review and a comment reported by the demo member.
 import { expect, it } from "vitest";
 import { seed, seedDemoAccounts } from "../../db/seed";
+import { listPersonalFeedArticles } from "~/models/feeds.server";
 import { useTestDatabase } from "../support/db";
 
 const t = useTestDatabase();
@@ -16,6 +17,12 @@ it("fills the queue once, through the pipeline and the report code", async () =>
   expect(reported).toHaveLength(1);
   const reports = await t.db.selectFrom("comment_reports").select(["comment_id", "reason"]).execute();
   expect(reports).toEqual([{ comment_id: reported[0]!.id, reason: "off-topic" }]);
+
+  // The demo member's personal feed has articles in it from the first start.
+  const member = await t.db.selectFrom("users").select("id").where("email", "=", "member@example.com").executeTakeFirstOrThrow();
+  const personal = await listPersonalFeedArticles(t.db, member.id);
+  expect(personal.length).toBeGreaterThan(0);
+  for (const article of personal) expect(article.categories.some((c) => c.slug === "china" || c.slug === "supply-chain")).toBe(true);
 
   // A second start adds no accounts and no more queue items.
   expect(await seedDemoAccounts(t.db)).toBe(0);
