@@ -68,6 +68,8 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(port, "127.0.0.1", () => {
-  console.log(`[embed-demo] a stand-in news site on ${site}, embedding threads from ${forum} (start the forum with EMBED_HOSTS=localhost:${port})`);
+  // The seeded article's address stays on the default port, so that host must be allowed too.
+  const hosts = [...new Set([`localhost:${port}`, new URL(EMBED_DEMO_ORIGIN).host])].join(",");
+  console.log(`[embed-demo] a stand-in news site on ${site}, embedding threads from ${forum} (start the forum with EMBED_HOSTS=${hosts})`);
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => server.close(() => process.exit(0)));
