@@ -1,0 +1,958 @@
+// Moving a site in: a WordPress export (posts, categories, tags, comments) or a
+// Disqus export (threads, posts), read as a stream of records (app/lib/wxr.server.ts,
+// app/lib/disqus-export.server.ts) and written in batches, one transaction each,
+// so an interrupted import is simply run again. What each record became is kept
+// in import_keys (source, site, kind, its id there), so a rerun updates in place
+// and never duplicates.
+//
+// Comments are written here, straight into the table, never through the posting
+// pipeline: an imported comment is history, not a new post (no moderation rules,
+// no rate limits, no mail to anyone, no reply subscriptions). The page cache hears
+// of a batch through the tables' statement-level NOTIFY, once per statement.
+import { createHmac } from "node:crypto";
+import { sql } from "kysely";
+import type { DB } from "../../db/connection";
+import { COMMENT_STATUSES, type CommentStatus, type ImportKind, type ImportSource } from "../../db/schema";
+import type { DisqusPost, DisqusRecord, DisqusThread } from "../lib/disqus-export.server";
+import { commentHtmlToMarkdown, postHtmlToMarkdown } from "../lib/html-markdown.server";
+import { htmlToText, renderCommentMarkdown } from "../lib/markdown.server";
+import { canonicalUrlVariants, httpUrl, normalizePermalinkPath } from "../lib/permalinks";
+import { getSiteSecret } from "../lib/secrets.server";
+import { SLUG_MAX_LENGTH, slugify } from "../lib/slugs";
+import { COMMENT_MAX_LENGTH, NAME_MAX_LENGTH } from "../lib/validation";
+import type { WxrComment, WxrItem, WxrRecord, WxrSite } from "../lib/wxr.server";
+import { IMPORT_ACTOR } from "./article-import.server";
+import { getArticleForEditing, saveEditedArticle } from "./publishing.server";
+
+export type ImportedArticleStatus = "published" | "scheduled" | "draft";
+
+export interface ImportSummary {
+  source: ImportSource;
+  /** The WordPress site or Disqus forum the keys belong to. */
+  site: string;
+  dryRun: boolean;
+  articles: { created: number; updated: number; unchanged: number; byStatus: Record<ImportedArticleStatus, number> };
+  /** Disqus threads that found an article by its canonical URL (imported from WordPress, or embedded). */
+  matchedArticles: number;
+  categories: { created: number; updated: number; unchanged: number };
+  comments: { created: number; updated: number; unchanged: number; byStatus: Record<CommentStatus, number> };
+  /** Old permalinks that answer 301. */
+  redirects: number;
+  /** Comments whose parent is not in the export (or was skipped): made top-level. */
+  orphans: number;
+  /** Why records were left out, with how many. */
+  skipped: Record<string, number>;
+}
+
+function emptySummary(source: ImportSource, dryRun: boolean): ImportSummary {
+  return {
+    source,
+    site: "",
+    dryRun,
+    articles: { created: 0, updated: 0, unchanged: 0, byStatus: { published: 0, scheduled: 0, draft: 0 } },
+    matchedArticles: 0,
+    categories: { created: 0, updated: 0, unchanged: 0 },
+    comments: { created: 0, updated: 0, unchanged: 0, byStatus: Object.fromEntries(COMMENT_STATUSES.map((s) => [s, 0])) as Record<CommentStatus, number> },
+    redirects: 0,
+    orphans: 0,
+    skipped: {},
+  };
+}
+
+function skip(summary: ImportSummary, reason: string, n = 1): void {
+  if (n > 0) summary.skipped[reason] = (summary.skipped[reason] ?? 0) + n;
+}
+
+/** Thrown when the export itself is unusable (not a per-record problem). */
+export class ImportError extends Error {
+  override name = "ImportError";
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  now?: Date;
+  /** Records per transaction (comments; a post counts as 50). */
+  batchSize?: number;
+  /** Told after each batch (progress on a long import). */
+  onBatch?: (summary: ImportSummary) => void;
+}
+
+type RunBatch = <T>(fn: (trx: DB) => Promise<T>) => Promise<T>;
+
+const ROLLBACK = Symbol("dry run");
+
+/**
+ * Run `body` with a way to write one batch. A real import commits each batch on
+ * its own; a dry run does every batch in one transaction that is rolled back, so
+ * it counts exactly what the import would do and writes nothing.
+ */
+async function withBatches(db: DB, dryRun: boolean, body: (run: RunBatch) => Promise<void>): Promise<void> {
+  if (!dryRun) return body((fn) => db.transaction().execute(fn));
+  try {
+    await db.transaction().execute(async (trx) => {
+      await body((fn) => fn(trx));
+      throw ROLLBACK;
+    });
+  } catch (error) {
+    if (error !== ROLLBACK) throw error;
+  }
+}
+
+// --- keys ------------------------------------------------------------------------
+
+interface KeyScope {
+  source: ImportSource;
+  site: string;
+}
+
+const TARGET_COLUMN = { article: "article_id", comment: "comment_id", category: "category_id" } as const;
+
+async function findKeys(trx: DB, scope: KeyScope, kind: ImportKind, externalIds: string[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  if (externalIds.length === 0) return found;
+  const rows = await trx
+    .selectFrom("import_keys")
+    .select(["external_id", "article_id", "comment_id", "category_id"])
+    .where("source", "=", scope.source)
+    .where("site", "=", scope.site)
+    .where("kind", "=", kind)
+    .where("external_id", "=", sql<string>`any(${[...new Set(externalIds)]}::text[])`)
+    .execute();
+  for (const row of rows) {
+    const id = row[TARGET_COLUMN[kind]];
+    if (id !== null) found.set(row.external_id, id);
+  }
+  return found;
+}
+
+async function saveKeys(trx: DB, scope: KeyScope, kind: ImportKind, pairs: { externalId: string; id: number }[]): Promise<void> {
+  if (pairs.length === 0) return;
+  const column = TARGET_COLUMN[kind];
+  await sql`
+    insert into import_keys (source, site, kind, external_id, ${sql.ref(column)})
+    select ${scope.source}, ${scope.site}, ${kind}, t.external_id, t.id
+    from unnest(${pairs.map((p) => p.externalId)}::text[], ${pairs.map((p) => p.id)}::int[]) as t(external_id, id)
+    on conflict (source, site, kind, external_id) do update set ${sql.ref(column)} = excluded.${sql.ref(column)}
+  `.execute(trx);
+}
+
+// --- small conversions ---------------------------------------------------------------
+
+/** WordPress's "YYYY-MM-DD HH:MM:SS" (UTC for the _gmt fields); null for the all-zero "not set". */
+export function parseWordPressDate(value: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value.trim());
+  if (!m || m[1] === "0000") return null;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function parseIsoDate(value: string): Date | null {
+  if (!value.trim()) return null;
+  const date = new Date(value.trim());
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function authorName(...names: string[]): string {
+  const name = names.map((n) => htmlToText(n)).find(Boolean) ?? "";
+  return (name || "Anonymous").slice(0, NAME_MAX_LENGTH);
+}
+
+function authorUrl(value: string): string {
+  const url = httpUrl(value);
+  return url && new URL(url).hostname.includes(".") ? url : "";
+}
+
+function siteKey(url: string): string {
+  return url.trim().replace(/\/+$/, "");
+}
+
+/** Plain words as Markdown text (a link's label). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>#|])/g, "\\$1");
+}
+
+// --- articles ------------------------------------------------------------------------
+
+interface IncomingArticle {
+  externalId: string;
+  title: string;
+  slugHint: string;
+  byline: string;
+  bodyMarkdown: string;
+  excerpt: string;
+  categoryIds: number[];
+  status: ImportedArticleStatus;
+  /** For published and scheduled articles. */
+  publishedAt: Date | null;
+  createdAt: Date | null;
+  commentsOpen: boolean;
+  canonicalUrl: string | null;
+}
+
+type ArticleOutcome = { id: number; action: "created" | "updated" | "unchanged" };
+
+async function slugInUse(trx: DB, slug: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom("articles")
+    .select(sql<number>`1`.as("one"))
+    .where("slug", "=", slug)
+    .unionAll(trx.selectFrom("article_slug_redirects").select(sql<number>`1`.as("one")).where("slug", "=", slug))
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/** The hint as a slug, or a numbered one when an article already has it. */
+async function freeSlug(trx: DB, hint: string, fallback: string): Promise<string> {
+  const base = slugify(hint) || slugify(fallback) || "imported";
+  for (let n = 1; n < 1000; n++) {
+    const suffix = n === 1 ? "" : `-${n}`;
+    const slug = `${base.slice(0, SLUG_MAX_LENGTH - suffix.length).replace(/-+$/, "")}${suffix}`;
+    if (!(await slugInUse(trx, slug))) return slug;
+  }
+  return `${base.slice(0, SLUG_MAX_LENGTH - 14)}-${Date.now()}`;
+}
+
+async function articleByCanonicalUrl(trx: DB, url: string): Promise<number | null> {
+  const row = await trx
+    .selectFrom("articles")
+    .select("id")
+    .where("canonical_url", "=", sql<string>`any(${canonicalUrlVariants(url)}::text[])`)
+    .orderBy("id")
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** Create the article, or bring an existing one (by key or canonical URL) in line with the export. */
+async function writeArticle(trx: DB, scope: KeyScope, input: IncomingArticle, now: Date): Promise<ArticleOutcome> {
+  let id = (await findKeys(trx, scope, "article", [input.externalId])).get(input.externalId) ?? null;
+  if (id === null && input.canonicalUrl) id = await articleByCanonicalUrl(trx, input.canonicalUrl);
+  const existing = id === null ? null : await getArticleForEditing(trx, id, now);
+  const publish = input.status === "draft" ? ({ mode: "keep" } as const) : ({ mode: "publish", at: input.publishedAt ?? now } as const);
+
+  let action: ArticleOutcome["action"];
+  if (existing) {
+    const sameCategories = [...existing.categoryIds].sort().join() === [...input.categoryIds].sort().join();
+    const wantedPublishedAt = input.status === "draft" ? null : (input.publishedAt ?? now).toISOString();
+    const unchanged =
+      existing.title === input.title &&
+      existing.byline === input.byline &&
+      existing.bodyMarkdown === input.bodyMarkdown &&
+      (existing.excerptIsCustom ? existing.excerpt : "") === input.excerpt &&
+      sameCategories &&
+      existing.commentsOpen === input.commentsOpen &&
+      existing.publishedAt === wantedPublishedAt;
+    if (unchanged) action = "unchanged";
+    else {
+      const saved = await saveEditedArticle(trx, {
+        articleId: existing.id,
+        expectedVersion: existing.version,
+        actor: IMPORT_ACTOR,
+        kind: "import",
+        now,
+        logPublication: false,
+        fields: {
+          title: input.title,
+          slug: existing.slug,
+          byline: input.byline,
+          highlights: existing.highlights,
+          bodyMarkdown: input.bodyMarkdown,
+          excerpt: input.excerpt,
+          categoryIds: input.categoryIds,
+          newCategoryNames: [],
+          commentsOpen: input.commentsOpen,
+        },
+        publish,
+      });
+      if (!saved.ok) throw new ImportError(`article ${input.externalId} could not be updated (${saved.error})`);
+      // Now a draft on the old site: hidden here too, its thread kept (as unpublishing does).
+      if (input.status === "draft" && existing.publishedAt) {
+        await trx
+          .updateTable("articles")
+          .set({ published_at: null, withdrawn_published_at: new Date(existing.publishedAt), first_published_at: sql`coalesce(first_published_at, published_at)` })
+          .where("id", "=", existing.id)
+          .execute();
+      }
+      action = "updated";
+    }
+    id = existing.id;
+  } else {
+    const slug = await freeSlug(trx, input.slugHint, input.title);
+    const saved = await saveEditedArticle(trx, {
+      articleId: null,
+      expectedVersion: 0,
+      actor: IMPORT_ACTOR,
+      kind: "import",
+      now,
+      logPublication: false,
+      fields: {
+        title: input.title,
+        slug,
+        byline: input.byline,
+        highlights: [],
+        bodyMarkdown: input.bodyMarkdown,
+        excerpt: input.excerpt,
+        categoryIds: input.categoryIds,
+        newCategoryNames: [],
+        commentsOpen: input.commentsOpen,
+      },
+      publish,
+    });
+    if (!saved.ok) throw new ImportError(`article ${input.externalId} could not be created (${saved.error})`);
+    id = saved.id;
+    // Its own dates, and nobody to tell about the past: followers hear of what appears from now on.
+    const past = input.status === "published";
+    await trx
+      .updateTable("articles")
+      .set({ created_at: input.createdAt ?? input.publishedAt ?? now, ...(past ? { announced_at: input.publishedAt ?? now } : {}) })
+      .where("id", "=", id)
+      .execute();
+    action = "created";
+  }
+
+  if (input.canonicalUrl) {
+    const holder = await trx.selectFrom("articles").select(["id", "canonical_url"]).where("canonical_url", "=", input.canonicalUrl).executeTakeFirst();
+    if (!holder) {
+      const current = await trx.selectFrom("articles").select("canonical_url").where("id", "=", id).executeTakeFirstOrThrow();
+      if (current.canonical_url === null || !canonicalUrlVariants(input.canonicalUrl).includes(current.canonical_url)) {
+        await trx.updateTable("articles").set({ canonical_url: input.canonicalUrl }).where("id", "=", id).execute();
+      }
+    }
+  }
+  await saveKeys(trx, scope, "article", [{ externalId: input.externalId, id }]);
+  return { id, action };
+}
+
+function countArticle(summary: ImportSummary, outcome: ArticleOutcome, status: ImportedArticleStatus): void {
+  summary.articles[outcome.action] += 1;
+  summary.articles.byStatus[status] += 1;
+}
+
+// --- categories -----------------------------------------------------------------------
+
+interface IncomingCategory {
+  externalId: string;
+  name: string;
+  description: string;
+}
+
+async function writeCategory(trx: DB, scope: KeyScope, input: IncomingCategory, summary: ImportSummary): Promise<number | null> {
+  const slug = slugify(input.name);
+  if (!slug) {
+    skip(summary, "categories whose name makes no slug");
+    return null;
+  }
+  const keyed = (await findKeys(trx, scope, "category", [input.externalId])).get(input.externalId);
+  const current = keyed
+    ? await trx.selectFrom("categories").select(["id", "name", "description"]).where("id", "=", keyed).executeTakeFirst()
+    : await trx.selectFrom("categories").select(["id", "name", "description"]).where("slug", "=", slug).executeTakeFirst();
+  let id: number;
+  if (current) {
+    id = current.id;
+    // A category made here before keeps its words unless the export has some.
+    const description = input.description || current.description;
+    if (current.name !== input.name || current.description !== description) {
+      await trx.updateTable("categories").set({ name: input.name, description }).where("id", "=", id).execute();
+      summary.categories.updated += 1;
+    } else summary.categories.unchanged += 1;
+  } else {
+    const row = await trx
+      .insertInto("categories")
+      .values({ slug, name: input.name, description: input.description })
+      .onConflict((oc) => oc.column("slug").doUpdateSet({ slug }))
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    id = row.id;
+    summary.categories.created += 1;
+  }
+  await saveKeys(trx, scope, "category", [{ externalId: input.externalId, id }]);
+  return id;
+}
+
+// --- comments ---------------------------------------------------------------------------
+
+interface IncomingComment {
+  externalId: string;
+  articleId: number;
+  /** Another comment of the export (this batch or an earlier one); null: top-level. */
+  parentExternalId: string | null;
+  status: CommentStatus;
+  heldReason: string | null;
+  authorName: string;
+  authorEmail: string;
+  authorUrl: string;
+  ipHash: string;
+  bodyMarkdown: string;
+  createdAt: Date;
+}
+
+interface WrittenComment {
+  id: number;
+  articleId: number;
+  rootId: number | null;
+}
+
+/** Parents before their children (a cycle, impossible in a sane export, is broken at the first comment seen). */
+function parentsFirst(comments: IncomingComment[]): IncomingComment[] {
+  const byId = new Map(comments.map((c) => [c.externalId, c]));
+  const done = new Set<string>();
+  const out: IncomingComment[] = [];
+  for (const start of comments) {
+    const chain: IncomingComment[] = [];
+    const onChain = new Set<string>();
+    let c: IncomingComment | undefined = start;
+    while (c && !done.has(c.externalId) && !onChain.has(c.externalId)) {
+      chain.push(c);
+      onChain.add(c.externalId);
+      c = c.parentExternalId ? byId.get(c.parentExternalId) : undefined;
+    }
+    if (c && onChain.has(c.externalId)) c.parentExternalId = null;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      done.add(chain[i]!.externalId);
+      out.push(chain[i]!);
+    }
+  }
+  return out;
+}
+
+/**
+ * Insert the new comments and update the changed ones of one batch, with their
+ * keys: a handful of statements whatever the batch's size. Ids are drawn from the
+ * sequence first, so a reply in the same batch knows its parent's id and root.
+ * A comment already imported keeps its place in its thread (parent_id never changes).
+ */
+async function writeComments(trx: DB, scope: KeyScope, batch: IncomingComment[], summary: ImportSummary, written: Map<string, WrittenComment>): Promise<void> {
+  if (batch.length === 0) return;
+  const ordered = parentsFirst(batch);
+  const wanted = [...new Set(ordered.flatMap((c) => (c.parentExternalId && !written.has(c.parentExternalId) ? [c.externalId, c.parentExternalId] : [c.externalId])))];
+  const keyed = await findKeys(trx, scope, "comment", wanted);
+  const existingRows = keyed.size
+    ? await trx
+        .selectFrom("comments")
+        .select(["id", "article_id", "root_id", "status", "held_reason", "author_name", "author_email", "author_url", "ip_hash", "body_markdown", "created_at"])
+        .where("id", "=", sql<number>`any(${[...keyed.values()]}::int[])`)
+        .execute()
+    : [];
+  const existing = new Map(existingRows.map((r) => [r.id, r]));
+  const fresh = ordered.filter((c) => !keyed.has(c.externalId) || !existing.has(keyed.get(c.externalId)!));
+  const newIds = fresh.length
+    ? (await sql<{ id: number }>`select nextval(pg_get_serial_sequence('comments', 'id'))::int as id from generate_series(1, ${fresh.length})`.execute(trx)).rows.map((r) => r.id)
+    : [];
+
+  const inserts: { c: IncomingComment; id: number; parentId: number | null; rootId: number | null; html: string }[] = [];
+  const updates: { id: number; c: IncomingComment; html: string }[] = [];
+  const keys: { externalId: string; id: number }[] = [];
+  let next = 0;
+  const known = (externalId: string): WrittenComment | null => {
+    const w = written.get(externalId);
+    if (w) return w;
+    const id = keyed.get(externalId);
+    const row = id === undefined ? undefined : existing.get(id);
+    return row ? { id: row.id, articleId: row.article_id, rootId: row.root_id } : null;
+  };
+
+  for (const c of ordered) {
+    const id = keyed.get(c.externalId);
+    const row = id === undefined ? undefined : existing.get(id);
+    summary.comments.byStatus[c.status] += 1;
+    if (row) {
+      written.set(c.externalId, { id: row.id, articleId: row.article_id, rootId: row.root_id });
+      const same =
+        row.status === c.status &&
+        row.author_name === c.authorName &&
+        row.author_email === c.authorEmail &&
+        row.author_url === c.authorUrl &&
+        row.body_markdown === c.bodyMarkdown &&
+        row.created_at.getTime() === c.createdAt.getTime() &&
+        (c.ipHash === "" || row.ip_hash === c.ipHash);
+      if (same) summary.comments.unchanged += 1;
+      else {
+        updates.push({ id: row.id, c, html: renderCommentMarkdown(c.bodyMarkdown) });
+        summary.comments.updated += 1;
+      }
+      continue;
+    }
+    const newId = newIds[next++]!;
+    let parent = c.parentExternalId ? known(c.parentExternalId) : null;
+    if (c.parentExternalId && (!parent || parent.articleId !== c.articleId)) {
+      summary.orphans += 1;
+      parent = null;
+    }
+    const rootId = parent ? (parent.rootId ?? parent.id) : null;
+    inserts.push({ c, id: newId, parentId: parent?.id ?? null, rootId, html: renderCommentMarkdown(c.bodyMarkdown) });
+    keys.push({ externalId: c.externalId, id: newId });
+    written.set(c.externalId, { id: newId, articleId: c.articleId, rootId });
+    summary.comments.created += 1;
+  }
+
+  for (let start = 0; start < inserts.length; start += 5000) {
+    const chunk = inserts.slice(start, start + 5000);
+    await sql`
+      insert into comments (id, article_id, parent_id, root_id, status, held_reason, author_name, author_email, author_url,
+                            ip_hash, body_markdown, body_html, created_at, updated_at)
+      overriding system value
+      select t.id, t.article_id, t.parent_id, t.root_id, t.status, t.held_reason, t.author_name, t.author_email, t.author_url,
+             t.ip_hash, t.body_markdown, t.body_html, t.created_at, t.created_at
+      from unnest(${chunk.map((i) => i.id)}::int[], ${chunk.map((i) => i.c.articleId)}::int[], ${chunk.map((i) => i.parentId)}::int[],
+                  ${chunk.map((i) => i.rootId)}::int[], ${chunk.map((i) => i.c.status)}::text[], ${chunk.map((i) => i.c.heldReason)}::text[],
+                  ${chunk.map((i) => i.c.authorName)}::text[], ${chunk.map((i) => i.c.authorEmail)}::text[], ${chunk.map((i) => i.c.authorUrl)}::text[],
+                  ${chunk.map((i) => i.c.ipHash)}::text[], ${chunk.map((i) => i.c.bodyMarkdown)}::text[], ${chunk.map((i) => i.html)}::text[],
+                  ${chunk.map((i) => i.c.createdAt.toISOString())}::timestamptz[])
+        as t(id, article_id, parent_id, root_id, status, held_reason, author_name, author_email, author_url, ip_hash, body_markdown, body_html, created_at)
+      order by t.id
+    `.execute(trx);
+  }
+  for (let start = 0; start < updates.length; start += 5000) {
+    const chunk = updates.slice(start, start + 5000);
+    await sql`
+      update comments c set
+        status = t.status, held_reason = t.held_reason, author_name = t.author_name, author_email = t.author_email,
+        author_url = t.author_url, ip_hash = case when t.ip_hash = '' then c.ip_hash else t.ip_hash end,
+        body_markdown = t.body_markdown, body_html = t.body_html, created_at = t.created_at, updated_at = now()
+      from unnest(${chunk.map((u) => u.id)}::int[], ${chunk.map((u) => u.c.status)}::text[], ${chunk.map((u) => u.c.heldReason)}::text[],
+                  ${chunk.map((u) => u.c.authorName)}::text[], ${chunk.map((u) => u.c.authorEmail)}::text[], ${chunk.map((u) => u.c.authorUrl)}::text[],
+                  ${chunk.map((u) => u.c.ipHash)}::text[], ${chunk.map((u) => u.c.bodyMarkdown)}::text[], ${chunk.map((u) => u.html)}::text[],
+                  ${chunk.map((u) => u.c.createdAt.toISOString())}::timestamptz[])
+        as t(id, status, held_reason, author_name, author_email, author_url, ip_hash, body_markdown, body_html, created_at)
+      where c.id = t.id
+    `.execute(trx);
+  }
+  await saveKeys(trx, scope, "comment", keys);
+}
+
+/** The body of a comment as Markdown, or why it cannot be one. */
+function commentBody(html: string): { ok: true; markdown: string } | { ok: false; reason: string } {
+  const markdown = commentHtmlToMarkdown(html);
+  if (!markdown) return { ok: false, reason: "comments with no text" };
+  if (markdown.length > COMMENT_MAX_LENGTH) return { ok: false, reason: `comments longer than ${COMMENT_MAX_LENGTH.toLocaleString("en-US")} characters` };
+  return { ok: true, markdown };
+}
+
+type IpHasher = (ip: string) => string;
+
+async function ipHasher(db: DB, dryRun: boolean): Promise<IpHasher> {
+  // A dry run stores nothing, so it needs no secret (and must not create one).
+  if (dryRun) return () => "";
+  const secret = await getSiteSecret(db, "ip-hash");
+  // The same keyed hash as hashIp (secrets.server.ts): comparable with the hashes of new comments.
+  return (ip) => (ip.trim() ? createHmac("sha256", secret).update(ip.trim()).digest("base64url").slice(0, 32) : "");
+}
+
+// --- WordPress ----------------------------------------------------------------------------
+
+export interface WordPressImportOptions extends ImportOptions {
+  /** Tags become categories too; otherwise they are dropped (and counted). */
+  tagsAsCategories?: boolean;
+}
+
+const WP_POST_STATUS: Record<string, ImportedArticleStatus> = {
+  publish: "published",
+  future: "scheduled",
+  draft: "draft",
+  pending: "draft",
+  private: "draft",
+};
+
+const WP_COMMENT_STATUS: Record<string, CommentStatus> = { "1": "approved", "0": "pending", spam: "spam", trash: "trash", "post-trashed": "trash" };
+
+/** Category names with their parents' in front ("Markets › Mining"): Assay's categories are flat. */
+function flattenCategoryNames(site: WxrSite): Map<string, { name: string; description: string }> {
+  const byNicename = new Map(site.categories.map((c) => [c.nicename, c]));
+  const names = new Map<string, { name: string; description: string }>();
+  for (const category of site.categories) {
+    const parts: string[] = [];
+    const seen = new Set<string>();
+    let c: (typeof site.categories)[number] | undefined = category;
+    while (c && !seen.has(c.nicename)) {
+      seen.add(c.nicename);
+      parts.unshift(htmlToText(c.name) || c.nicename);
+      c = c.parent ? byNicename.get(c.parent) : undefined;
+    }
+    names.set(category.nicename, { name: parts.join(" › "), description: htmlToText(category.description) });
+  }
+  return names;
+}
+
+/** Import a WordPress export's records (see readWxr); returns what was (or, in a dry run, would be) done. */
+export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>, options: WordPressImportOptions = {}): Promise<ImportSummary> {
+  const dryRun = options.dryRun ?? false;
+  const now = options.now ?? new Date();
+  const batchSize = options.batchSize ?? 2000;
+  const summary = emptySummary("wordpress", dryRun);
+  const hash = await ipHasher(db, dryRun);
+  let scope: KeyScope | null = null;
+  let site: WxrSite | null = null;
+  const categoryIds = new Map<string, number>();
+  const tagIds = new Map<string, number>();
+  let droppedTags = 0;
+
+  await withBatches(db, dryRun, async (run) => {
+    let pending: WxrItem[] = [];
+    let pendingWeight = 0;
+    const flush = async () => {
+      const items = pending;
+      pending = [];
+      pendingWeight = 0;
+      if (items.length === 0) return;
+      await run(async (trx) => {
+        for (const item of items) await importWordPressItem(trx, item);
+      });
+      options.onBatch?.(summary);
+    };
+
+    const categoryFor = async (trx: DB, domain: string, nicename: string, name: string): Promise<number | null> => {
+      const map = domain === "post_tag" ? tagIds : categoryIds;
+      const cached = map.get(nicename);
+      if (cached !== undefined) return cached;
+      const id = await writeCategory(trx, scope!, { externalId: `${domain === "post_tag" ? "tag" : "category"}:${nicename}`, name: htmlToText(name) || nicename, description: "" }, summary);
+      if (id !== null) map.set(nicename, id);
+      return id;
+    };
+
+    const importWordPressItem = async (trx: DB, item: WxrItem) => {
+      if (item.postType !== "post") {
+        skip(summary, `${item.postType || "untyped"} items (not posts)`);
+        skip(summary, "comments of items that are not posts", item.comments.length);
+        return;
+      }
+      const status = WP_POST_STATUS[item.status];
+      if (!status) {
+        skip(summary, item.status === "trash" ? "posts in the trash" : `posts with status "${item.status || "none"}"`);
+        skip(summary, "comments of skipped posts", item.comments.length);
+        return;
+      }
+      if (!item.postId) {
+        skip(summary, "posts without a wp:post_id");
+        skip(summary, "comments of skipped posts", item.comments.length);
+        return;
+      }
+      const cats: number[] = [];
+      for (const c of item.categories) {
+        if (c.domain === "post_tag" && !options.tagsAsCategories) continue;
+        if (c.domain !== "category" && c.domain !== "post_tag") continue;
+        const id = await categoryFor(trx, c.domain, c.nicename || slugify(c.name), c.name);
+        if (id !== null && !cats.includes(id)) cats.push(id);
+      }
+      const date = parseWordPressDate(item.postDateGmt) ?? parseWordPressDate(item.postDate);
+      const title = htmlToText(item.title) || "(untitled)";
+      let postName = item.postName;
+      try {
+        postName = decodeURIComponent(item.postName);
+      } catch {
+        // kept as written
+      }
+      const link = httpUrl(item.link);
+      const outcome = await writeArticle(
+        trx,
+        scope!,
+        {
+          externalId: item.postId,
+          title,
+          slugHint: postName,
+          byline: site!.authors.get(item.creator) ?? item.creator,
+          bodyMarkdown: postHtmlToMarkdown(item.contentHtml),
+          excerpt: htmlToText(item.excerptHtml),
+          categoryIds: cats,
+          status,
+          publishedAt: status === "draft" ? null : (date ?? now),
+          createdAt: date,
+          commentsOpen: item.commentStatus !== "closed",
+          // A draft's address is a placeholder (?p=123) until it is published.
+          canonicalUrl: status === "draft" ? null : link,
+        },
+        now,
+      );
+      countArticle(summary, outcome, status);
+
+      const path = link && status !== "draft" ? normalizePermalinkPath(link) : null;
+      if (path) {
+        await trx
+          .insertInto("permalink_redirects")
+          .values({ path, article_id: outcome.id })
+          .onConflict((oc) => oc.column("path").doUpdateSet({ article_id: outcome.id }))
+          .execute();
+        summary.redirects += 1;
+      }
+      await writeComments(trx, scope!, wordPressComments(item, outcome.id), summary, new Map());
+    };
+
+    const wordPressComments = (item: WxrItem, articleId: number): IncomingComment[] => {
+      const kept: IncomingComment[] = [];
+      for (const c of item.comments) {
+        const type = c.type || "comment";
+        if (type === "pingback" || type === "trackback") {
+          skip(summary, `${type}s`);
+          continue;
+        }
+        if (type !== "comment") {
+          skip(summary, `comments of type "${type}"`);
+          continue;
+        }
+        if (!c.id) {
+          skip(summary, "comments without a wp:comment_id");
+          continue;
+        }
+        const body = commentBody(c.contentHtml);
+        if (!body.ok) {
+          skip(summary, body.reason);
+          continue;
+        }
+        const status = WP_COMMENT_STATUS[c.approved] ?? "pending";
+        kept.push({
+          externalId: `${item.postId}:${c.id}`,
+          articleId,
+          parentExternalId: c.parentId && c.parentId !== "0" ? `${item.postId}:${c.parentId}` : null,
+          status,
+          heldReason: status === "pending" ? "Imported from WordPress, where it was waiting for approval." : null,
+          authorName: authorName(c.author),
+          authorEmail: c.authorEmail.slice(0, 254),
+          authorUrl: authorUrl(c.authorUrl),
+          ipHash: hash(c.authorIp),
+          bodyMarkdown: body.markdown,
+          createdAt: parseWordPressDate(c.dateGmt) ?? parseWordPressDate(c.date) ?? now,
+        });
+      }
+      // A reply whose parent is not in the export (or was skipped) is made top-level; writeComments counts it.
+      const ids = new Set(kept.map((c) => c.externalId));
+      for (const c of kept) {
+        if (c.parentExternalId && !ids.has(c.parentExternalId)) {
+          c.parentExternalId = null;
+          summary.orphans += 1;
+        }
+      }
+      return kept;
+    };
+
+    for await (const record of records) {
+      if (record.kind === "site") {
+        site = record;
+        scope = { source: "wordpress", site: siteKey(record.baseUrl) };
+        summary.site = scope.site;
+        const flat = flattenCategoryNames(record);
+        await run(async (trx) => {
+          for (const category of record.categories) {
+            const f = flat.get(category.nicename)!;
+            const id = await writeCategory(trx, scope!, { externalId: `category:${category.nicename}`, name: f.name, description: f.description }, summary);
+            if (id !== null) categoryIds.set(category.nicename, id);
+          }
+          if (options.tagsAsCategories) {
+            for (const tag of record.tags) {
+              const id = await writeCategory(trx, scope!, { externalId: `tag:${tag.slug}`, name: htmlToText(tag.name) || tag.slug, description: htmlToText(tag.description) }, summary);
+              if (id !== null) tagIds.set(tag.slug, id);
+            }
+          } else droppedTags = record.tags.length;
+        });
+        continue;
+      }
+      if (!site) throw new ImportError("the export has an item before its channel's details");
+      pending.push(record);
+      pendingWeight += 50 + record.comments.length;
+      if (pendingWeight >= batchSize) await flush();
+    }
+    await flush();
+  });
+  skip(summary, "tags (dropped; --tags-as-categories keeps them)", droppedTags);
+  if (!site) throw new ImportError("this WordPress export has no <channel>");
+  return summary;
+}
+
+// --- Disqus --------------------------------------------------------------------------------
+
+function disqusStatus(post: DisqusPost): CommentStatus {
+  if (post.isSpam) return "spam";
+  if (post.isDeleted) return "trash";
+  if (post.isApproved === false) return "pending";
+  return "approved";
+}
+
+/**
+ * Import a Disqus export's records (see readDisqusExport). Each thread finds its
+ * article by canonical URL (an article imported from WordPress, or one made for
+ * an embedded page), or becomes a new published article pointing at the page.
+ */
+export async function importDisqus(db: DB, records: AsyncIterable<DisqusRecord>, options: ImportOptions = {}): Promise<ImportSummary> {
+  const dryRun = options.dryRun ?? false;
+  const now = options.now ?? new Date();
+  const batchSize = options.batchSize ?? 2000;
+  const summary = emptySummary("disqus", dryRun);
+  const hash = await ipHasher(db, dryRun);
+  /** Thread dsq:id → article id, or null for a thread left out. */
+  const threads = new Map<string, number | null>();
+  const written = new Map<string, WrittenComment>();
+  /** Posts whose parent has not been seen yet, by the parent's dsq:id. */
+  const waiting = new Map<string, DisqusPost[]>();
+  let scope: KeyScope | null = null;
+
+  await withBatches(db, dryRun, async (run) => {
+    let pendingThreads: DisqusThread[] = [];
+    let pendingPosts: DisqusPost[] = [];
+
+    const scopeFor = (forum: string): KeyScope => {
+      if (!scope) {
+        scope = { source: "disqus", site: forum };
+        summary.site = forum;
+      }
+      return scope;
+    };
+
+    const flushThreads = async () => {
+      const batch = pendingThreads;
+      pendingThreads = [];
+      if (batch.length === 0) return;
+      await run(async (trx) => {
+        for (const thread of batch) {
+          const link = httpUrl(thread.link);
+          if (thread.isDeleted || !link || !thread.dsqId) {
+            threads.set(thread.dsqId, null);
+            skip(summary, thread.isDeleted ? "threads deleted on Disqus" : !thread.dsqId ? "threads without a dsq:id" : "threads without an http(s) link");
+            continue;
+          }
+          const keyScope = scopeFor(thread.forum || summary.site || "disqus");
+          // Made by an earlier run of this import: brought in line below. Otherwise a page
+          // with an article of its own (imported from WordPress, or embedded) gets the comments
+          // and is left as it is; it is found by its URL each time, so it has no key of ours.
+          const ours = (await findKeys(trx, keyScope, "article", [thread.dsqId])).has(thread.dsqId);
+          const matched = ours ? null : await articleByCanonicalUrl(trx, link);
+          if (matched !== null) {
+            threads.set(thread.dsqId, matched);
+            summary.matchedArticles += 1;
+            continue;
+          }
+          const title = htmlToText(thread.title) || link;
+          const message = thread.messageHtml.trim() ? postHtmlToMarkdown(thread.messageHtml) : "";
+          const outcome = await writeArticle(
+            trx,
+            keyScope,
+            {
+              externalId: thread.dsqId,
+              title,
+              slugHint: title,
+              byline: "",
+              bodyMarkdown: message || `The discussion of [${escapeMarkdown(title)}](${link.replace(/[()\s]/g, encodeURIComponent)}).`,
+              excerpt: "",
+              categoryIds: [],
+              status: "published",
+              publishedAt: parseIsoDate(thread.createdAt) ?? now,
+              createdAt: parseIsoDate(thread.createdAt),
+              commentsOpen: !thread.isClosed,
+              canonicalUrl: link,
+            },
+            now,
+          );
+          countArticle(summary, outcome, "published");
+          threads.set(thread.dsqId, outcome.id);
+        }
+      });
+      options.onBatch?.(summary);
+    };
+
+    const toComment = (post: DisqusPost, articleId: number, parentExternalId: string | null): IncomingComment | null => {
+      const body = commentBody(post.messageHtml);
+      if (!body.ok) {
+        skip(summary, body.reason);
+        return null;
+      }
+      const status = disqusStatus(post);
+      return {
+        externalId: post.dsqId,
+        articleId,
+        parentExternalId,
+        status,
+        heldReason: status === "pending" ? "Imported from Disqus, where it was waiting for approval." : null,
+        authorName: authorName(post.author.name, post.author.username),
+        authorEmail: post.author.email.slice(0, 254),
+        authorUrl: "",
+        ipHash: hash(post.ipAddress),
+        bodyMarkdown: body.markdown,
+        createdAt: parseIsoDate(post.createdAt) ?? now,
+      };
+    };
+
+    /** Write posts whose parents are written (or none); the others wait for their parent. */
+    const flushPosts = async (final: boolean) => {
+      let batch = pendingPosts;
+      pendingPosts = [];
+      while (batch.length) {
+        const current = batch;
+        batch = [];
+        await run(async (trx) => {
+          const unknownThreads = [...new Set(current.map((p) => p.threadDsqId).filter((t) => !threads.has(t)))];
+          if (unknownThreads.length && scope) {
+            // Threads of an earlier run (a file of posts alone): by their keys.
+            const found = await findKeys(trx, scope, "article", unknownThreads);
+            for (const t of unknownThreads) if (found.has(t)) threads.set(t, found.get(t)!);
+          }
+          const inBatch = new Set(current.map((p) => p.dsqId));
+          const unresolvedParents = [...new Set(current.map((p) => p.parentDsqId).filter((p) => p && !written.has(p) && !inBatch.has(p)))];
+          const earlier = scope && unresolvedParents.length ? await findKeys(trx, scope, "comment", unresolvedParents) : new Map<string, number>();
+          const incoming: IncomingComment[] = [];
+          for (const post of current) {
+            const articleId = threads.get(post.threadDsqId);
+            if (articleId === undefined) {
+              skip(summary, "posts whose thread is not in the export");
+              continue;
+            }
+            if (articleId === null) {
+              skip(summary, "posts of threads left out");
+              continue;
+            }
+            if (!post.dsqId) {
+              skip(summary, "posts without a dsq:id");
+              continue;
+            }
+            let parent: string | null = post.parentDsqId || null;
+            if (parent && !written.has(parent) && !inBatch.has(parent) && !earlier.has(parent)) {
+              if (!final) {
+                // Its parent may come later in the file.
+                waiting.set(parent, [...(waiting.get(parent) ?? []), post]);
+                continue;
+              }
+              summary.orphans += 1;
+              parent = null;
+            }
+            const comment = toComment(post, articleId, parent);
+            if (comment) incoming.push(comment);
+          }
+          // A parent in this batch that was itself left out (no text, no thread): the reply is top-level.
+          const kept = new Set(incoming.map((c) => c.externalId));
+          for (const c of incoming) {
+            if (c.parentExternalId && inBatch.has(c.parentExternalId) && !kept.has(c.parentExternalId) && !written.has(c.parentExternalId)) {
+              c.parentExternalId = null;
+              summary.orphans += 1;
+            }
+          }
+          await writeComments(trx, scopeFor(scope?.site ?? "disqus"), incoming, summary, written);
+          // Replies that waited for one of these.
+          for (const c of incoming) {
+            const children = waiting.get(c.externalId);
+            if (children) {
+              waiting.delete(c.externalId);
+              batch.push(...children);
+            }
+          }
+        });
+        options.onBatch?.(summary);
+      }
+      if (final && waiting.size) {
+        // Parents that never came: their replies become top-level (counted as they are written).
+        pendingPosts = [...waiting.values()].flat();
+        waiting.clear();
+        await flushPosts(true);
+      }
+    };
+
+    for await (const record of records) {
+      if (record.kind === "thread") {
+        pendingThreads.push(record);
+        if (pendingThreads.length * 20 >= batchSize) await flushThreads();
+      } else {
+        await flushThreads();
+        pendingPosts.push(record);
+        if (pendingPosts.length >= batchSize) await flushPosts(false);
+      }
+    }
+    await flushThreads();
+    await flushPosts(false);
+    await flushPosts(true);
+  });
+  return summary;
+}

@@ -1,0 +1,12 @@
+// `npm run import:wordpress -- [--dry-run] [--tags-as-categories] export.xml`:
+// a WordPress export (Tools › Export, WXR) with its posts, categories and comments.
+import { readWxr } from "../app/lib/wxr.server";
+import { importWordPress } from "../app/models/site-import.server";
+import { runImportCommand } from "./import-site";
+
+await runImportCommand({
+  name: "import-wordpress",
+  usage: "Usage: npm run import:wordpress -- [--dry-run] [--tags-as-categories] export.xml",
+  flags: { "tags-as-categories": "import tags as categories too (otherwise they are dropped)" },
+  run: (db, file, { dryRun, flags }) => importWordPress(db, readWxr(file), { dryRun, tagsAsCategories: flags["tags-as-categories"] }),
+});
