@@ -51,7 +51,8 @@ export async function runImportCommand(command: ImportCommand): Promise<never> {
     const started = Date.now();
     const summary = await command.run(db, file, { dryRun, flags });
     console.log(formatImportSummary(summary, file));
-    console.log(`  took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // maxRSS is in kilobytes: the most memory the import held at once.
+    console.log(`  took ${((Date.now() - started) / 1000).toFixed(1)} s; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   } catch (error) {
     code = 1;
     if (error instanceof ExportFileError) {

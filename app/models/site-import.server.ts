@@ -15,14 +15,14 @@ import type { DB } from "../../db/connection";
 import { COMMENT_STATUSES, type CommentStatus, type ImportKind, type ImportSource } from "../../db/schema";
 import type { DisqusPost, DisqusRecord, DisqusThread } from "../lib/disqus-export.server";
 import { commentHtmlToMarkdown, postHtmlToMarkdown } from "../lib/html-markdown.server";
-import { htmlToText, renderCommentMarkdown } from "../lib/markdown.server";
+import { htmlToText, renderArticleMarkdown, renderCommentMarkdown } from "../lib/markdown.server";
 import { canonicalUrlVariants, httpUrl, normalizePermalinkPath } from "../lib/permalinks";
 import { getSiteSecret } from "../lib/secrets.server";
 import { SLUG_MAX_LENGTH, slugify } from "../lib/slugs";
 import { COMMENT_MAX_LENGTH, NAME_MAX_LENGTH } from "../lib/validation";
 import type { WxrComment, WxrItem, WxrRecord, WxrSite } from "../lib/wxr.server";
 import { IMPORT_ACTOR } from "./article-import.server";
-import { getArticleForEditing, saveEditedArticle } from "./publishing.server";
+import { deriveExcerpt, getArticleForEditing, saveEditedArticle } from "./publishing.server";
 
 export type ImportedArticleStatus = "published" | "scheduled" | "draft";
 
@@ -152,8 +152,13 @@ function parseIsoDate(value: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/** Imported text that may carry markup or entities, as plain text (the common plain case without a parser). */
+function plainText(text: string): string {
+  return /[<&]/.test(text) ? htmlToText(text) : text.replace(/\s+/g, " ").trim();
+}
+
 function authorName(...names: string[]): string {
-  const name = names.map((n) => htmlToText(n)).find(Boolean) ?? "";
+  const name = names.map(plainText).find(Boolean) ?? "";
   return (name || "Anonymous").slice(0, NAME_MAX_LENGTH);
 }
 
@@ -202,12 +207,12 @@ async function slugInUse(trx: DB, slug: string): Promise<boolean> {
 }
 
 /** The hint as a slug, or a numbered one when an article already has it. */
-async function freeSlug(trx: DB, hint: string, fallback: string): Promise<string> {
+async function freeSlug(trx: DB, hint: string, fallback: string, reserved: ReadonlySet<string> = new Set()): Promise<string> {
   const base = slugify(hint) || slugify(fallback) || "imported";
   for (let n = 1; n < 1000; n++) {
     const suffix = n === 1 ? "" : `-${n}`;
     const slug = `${base.slice(0, SLUG_MAX_LENGTH - suffix.length).replace(/-+$/, "")}${suffix}`;
-    if (!(await slugInUse(trx, slug))) return slug;
+    if (!reserved.has(slug) && !(await slugInUse(trx, slug))) return slug;
   }
   return `${base.slice(0, SLUG_MAX_LENGTH - 14)}-${Date.now()}`;
 }
@@ -320,6 +325,134 @@ async function writeArticle(trx: DB, scope: KeyScope, input: IncomingArticle, no
   }
   await saveKeys(trx, scope, "article", [{ externalId: input.externalId, id }]);
   return { id, action };
+}
+
+/**
+ * writeArticle for a whole batch, in a fixed number of statements: new articles
+ * are inserted together (with their first revision, categories and keys), as
+ * saveEditedArticle would write them one by one; unchanged ones are left alone;
+ * the few that changed go through writeArticle (and so saveEditedArticle).
+ */
+async function writeArticles(trx: DB, scope: KeyScope, inputs: IncomingArticle[], now: Date): Promise<ArticleOutcome[]> {
+  if (inputs.length === 0) return [];
+  const keyed = await findKeys(trx, scope, "article", inputs.map((i) => i.externalId));
+  const urls = inputs.filter((i) => !keyed.has(i.externalId) && i.canonicalUrl).flatMap((i) => canonicalUrlVariants(i.canonicalUrl!));
+  const byUrl = new Map<string, number>();
+  if (urls.length) {
+    const rows = await trx.selectFrom("articles").select(["id", "canonical_url"]).where("canonical_url", "=", sql<string>`any(${urls}::text[])`).execute();
+    for (const r of rows) byUrl.set(r.canonical_url!, r.id);
+  }
+  const targets = inputs.map((i) => keyed.get(i.externalId) ?? (i.canonicalUrl ? (canonicalUrlVariants(i.canonicalUrl).map((v) => byUrl.get(v)).find((id) => id !== undefined) ?? null) : null));
+
+  const existingIds = [...new Set(targets.filter((id): id is number => id !== null))];
+  const existing = new Map(
+    existingIds.length ? (await trx.selectFrom("articles").selectAll().where("id", "=", sql<number>`any(${existingIds}::int[])`).execute()).map((a) => [a.id, a]) : [],
+  );
+  const existingCategories = new Map<number, number[]>();
+  if (existingIds.length) {
+    const rows = await trx.selectFrom("article_categories").select(["article_id", "category_id"]).where("article_id", "=", sql<number>`any(${existingIds}::int[])`).execute();
+    for (const r of rows) existingCategories.set(r.article_id, [...(existingCategories.get(r.article_id) ?? []), r.category_id]);
+  }
+
+  const outcomes: (ArticleOutcome | null)[] = inputs.map(() => null);
+  const keys: { externalId: string; id: number }[] = [];
+  const fresh: { index: number; input: IncomingArticle }[] = [];
+  for (const [index, input] of inputs.entries()) {
+    const id = targets[index];
+    const row = id === null || id === undefined ? undefined : existing.get(id);
+    if (!row) {
+      fresh.push({ index, input });
+      continue;
+    }
+    const wantedPublishedAt = input.status === "draft" ? null : (input.publishedAt ?? now).getTime();
+    const unchanged =
+      row.title === input.title &&
+      row.byline === input.byline &&
+      row.body_markdown === input.bodyMarkdown &&
+      (row.excerpt_is_custom ? row.excerpt : "") === input.excerpt &&
+      [...(existingCategories.get(row.id) ?? [])].sort().join() === [...input.categoryIds].sort().join() &&
+      row.comments_open === input.commentsOpen &&
+      (row.published_at?.getTime() ?? null) === wantedPublishedAt &&
+      (!input.canonicalUrl || row.canonical_url !== null);
+    if (unchanged) {
+      outcomes[index] = { id: row.id, action: "unchanged" };
+      keys.push({ externalId: input.externalId, id: row.id });
+    } else outcomes[index] = await writeArticle(trx, scope, input, now);
+  }
+
+  if (fresh.length) {
+    const bases = fresh.map(({ input }) => slugify(input.slugHint) || slugify(input.title) || "imported");
+    const taken = new Set(
+      (
+        await trx
+          .selectFrom("articles")
+          .select("slug")
+          .where("slug", "=", sql<string>`any(${bases}::text[])`)
+          .unionAll(trx.selectFrom("article_slug_redirects").select("slug").where("slug", "=", sql<string>`any(${bases}::text[])`))
+          .execute()
+      ).map((r) => r.slug),
+    );
+    const assigned = new Set<string>();
+    const urlsUsed = new Set<string>();
+    const ids = (await sql<{ id: number }>`select nextval(pg_get_serial_sequence('articles', 'id'))::int as id from generate_series(1, ${fresh.length})`.execute(trx)).rows.map((r) => r.id);
+    const categoryIds = [...new Set(fresh.flatMap(({ input }) => input.categoryIds))];
+    const categorySlugs = new Map(
+      categoryIds.length ? (await trx.selectFrom("categories").select(["id", "slug"]).where("id", "=", sql<number>`any(${categoryIds}::int[])`).execute()).map((c) => [c.id, c.slug]) : [],
+    );
+    const rows = [];
+    for (const [n, { index, input }] of fresh.entries()) {
+      let slug = bases[n]!;
+      if (taken.has(slug) || assigned.has(slug)) slug = await freeSlug(trx, slug, input.title, assigned);
+      assigned.add(slug);
+      const canonical = input.canonicalUrl && !urlsUsed.has(input.canonicalUrl) ? input.canonicalUrl : null;
+      if (canonical) urlsUsed.add(canonical);
+      const publishedAt = input.status === "draft" ? null : (input.publishedAt ?? now);
+      rows.push({
+        id: ids[n]!,
+        slug,
+        title: input.title,
+        byline: input.byline,
+        body_markdown: input.bodyMarkdown,
+        body_html: renderArticleMarkdown(input.bodyMarkdown),
+        excerpt: input.excerpt || deriveExcerpt(input.bodyMarkdown),
+        excerpt_is_custom: input.excerpt !== "",
+        published_at: publishedAt?.toISOString() ?? null,
+        // Imported history is not news: followers hear only of what appears from now on.
+        announced_at: input.status === "published" ? publishedAt!.toISOString() : null,
+        created_at: (input.createdAt ?? publishedAt ?? now).toISOString(),
+        comments_open: input.commentsOpen,
+        canonical_url: canonical,
+        category_slugs: input.categoryIds.map((c) => categorySlugs.get(c)).filter((c): c is string => Boolean(c)),
+      });
+      outcomes[index] = { id: ids[n]!, action: "created" };
+      keys.push({ externalId: input.externalId, id: ids[n]! });
+    }
+    const json = JSON.stringify(rows);
+    await sql`
+      insert into articles (id, slug, title, highlights, body_markdown, body_html, excerpt, excerpt_is_custom, byline, published_at,
+                            first_published_at, announced_at, created_at, updated_at, comments_open, version, canonical_url)
+      overriding system value
+      select t.id, t.slug, t.title, '{}', t.body_markdown, t.body_html, t.excerpt, t.excerpt_is_custom, t.byline, t.published_at,
+             t.published_at, t.announced_at, t.created_at, ${now}, t.comments_open, 1, t.canonical_url
+      from jsonb_to_recordset(${json}::jsonb) as t(id int, slug text, title text, body_markdown text, body_html text, excerpt text,
+           excerpt_is_custom boolean, byline text, published_at timestamptz, announced_at timestamptz, created_at timestamptz,
+           comments_open boolean, canonical_url text)
+      order by t.id
+    `.execute(trx);
+    // The first revision of each, as saveEditedArticle writes it.
+    await sql`
+      insert into article_revisions (article_id, version, created_at, author_id, author_name, kind, title, slug, byline, highlights,
+                                     body_markdown, excerpt, excerpt_is_custom, category_slugs, published_at, comments_open)
+      select t.id, 1, ${now}, ${IMPORT_ACTOR.id}, ${IMPORT_ACTOR.name}, 'import', t.title, t.slug, t.byline, '{}',
+             t.body_markdown, t.excerpt, t.excerpt_is_custom, t.category_slugs, t.published_at, t.comments_open
+      from jsonb_to_recordset(${json}::jsonb) as t(id int, slug text, title text, byline text, body_markdown text, excerpt text,
+           excerpt_is_custom boolean, category_slugs text[], published_at timestamptz, comments_open boolean)
+    `.execute(trx);
+    const links = fresh.flatMap(({ input }, n) => [...new Set(input.categoryIds)].map((c) => ({ article_id: ids[n]!, category_id: c })));
+    if (links.length) await trx.insertInto("article_categories").values(links).execute();
+  }
+  await saveKeys(trx, scope, "article", keys);
+  return outcomes.map((o) => o!);
 }
 
 function countArticle(summary: ImportSummary, outcome: ArticleOutcome, status: ImportedArticleStatus): void {
@@ -594,7 +727,7 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
       pendingWeight = 0;
       if (items.length === 0) return;
       await run(async (trx) => {
-        for (const item of items) await importWordPressItem(trx, item);
+        await importItems(trx, items);
       });
       options.onBatch?.(summary);
     };
@@ -608,22 +741,23 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
       return id;
     };
 
-    const importWordPressItem = async (trx: DB, item: WxrItem) => {
+    /** The article an item becomes, or null when it is left out (counted). */
+    const prepareItem = async (trx: DB, item: WxrItem): Promise<{ article: IncomingArticle; link: string | null } | null> => {
       if (item.postType !== "post") {
         skip(summary, `${item.postType || "untyped"} items (not posts)`);
         skip(summary, "comments of items that are not posts", item.comments.length);
-        return;
+        return null;
       }
       const status = WP_POST_STATUS[item.status];
       if (!status) {
         skip(summary, item.status === "trash" ? "posts in the trash" : `posts with status "${item.status || "none"}"`);
         skip(summary, "comments of skipped posts", item.comments.length);
-        return;
+        return null;
       }
       if (!item.postId) {
         skip(summary, "posts without a wp:post_id");
         skip(summary, "comments of skipped posts", item.comments.length);
-        return;
+        return null;
       }
       const cats: number[] = [];
       for (const c of item.categories) {
@@ -633,7 +767,6 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
         if (id !== null && !cats.includes(id)) cats.push(id);
       }
       const date = parseWordPressDate(item.postDateGmt) ?? parseWordPressDate(item.postDate);
-      const title = htmlToText(item.title) || "(untitled)";
       let postName = item.postName;
       try {
         postName = decodeURIComponent(item.postName);
@@ -641,16 +774,15 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
         // kept as written
       }
       const link = httpUrl(item.link);
-      const outcome = await writeArticle(
-        trx,
-        scope!,
-        {
+      return {
+        link: status === "draft" ? null : link,
+        article: {
           externalId: item.postId,
-          title,
+          title: plainText(item.title) || "(untitled)",
           slugHint: postName,
           byline: site!.authors.get(item.creator) ?? item.creator,
           bodyMarkdown: postHtmlToMarkdown(item.contentHtml),
-          excerpt: htmlToText(item.excerptHtml),
+          excerpt: plainText(item.excerptHtml),
           categoryIds: cats,
           status,
           publishedAt: status === "draft" ? null : (date ?? now),
@@ -659,20 +791,35 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
           // A draft's address is a placeholder (?p=123) until it is published.
           canonicalUrl: status === "draft" ? null : link,
         },
-        now,
-      );
-      countArticle(summary, outcome, status);
+      };
+    };
 
-      const path = link && status !== "draft" ? normalizePermalinkPath(link) : null;
-      if (path) {
-        await trx
-          .insertInto("permalink_redirects")
-          .values({ path, article_id: outcome.id })
-          .onConflict((oc) => oc.column("path").doUpdateSet({ article_id: outcome.id }))
-          .execute();
-        summary.redirects += 1;
+    /** One batch of items: their articles, old permalinks and comments, each kind in a few statements. */
+    const importItems = async (trx: DB, items: WxrItem[]) => {
+      const prepared: { item: WxrItem; article: IncomingArticle; link: string | null }[] = [];
+      for (const item of items) {
+        const p = await prepareItem(trx, item);
+        if (p) prepared.push({ item, ...p });
       }
-      await writeComments(trx, scope!, wordPressComments(item, outcome.id), summary, new Map());
+      const outcomes = await writeArticles(trx, scope!, prepared.map((p) => p.article), now);
+      const redirects = new Map<string, number>();
+      const comments: IncomingComment[] = [];
+      for (const [i, p] of prepared.entries()) {
+        const outcome = outcomes[i]!;
+        countArticle(summary, outcome, p.article.status);
+        const path = p.link ? normalizePermalinkPath(p.link) : null;
+        if (path) redirects.set(path, outcome.id);
+        comments.push(...wordPressComments(p.item, outcome.id));
+      }
+      if (redirects.size) {
+        await sql`
+          insert into permalink_redirects (path, article_id)
+          select * from unnest(${[...redirects.keys()]}::text[], ${[...redirects.values()]}::int[])
+          on conflict (path) do update set article_id = excluded.article_id
+        `.execute(trx);
+        summary.redirects += redirects.size;
+      }
+      await writeComments(trx, scope!, comments, summary, new Map());
     };
 
     const wordPressComments = (item: WxrItem, articleId: number): IncomingComment[] => {
