@@ -87,7 +87,15 @@ const ROLLBACK = Symbol("dry run");
  * it counts exactly what the import would do and writes nothing.
  */
 async function withBatches(db: DB, dryRun: boolean, body: (run: RunBatch) => Promise<void>): Promise<void> {
-  if (!dryRun) return body((fn) => db.transaction().execute(fn));
+  if (!dryRun) {
+    return body((fn) =>
+      db.transaction().execute(async (trx) => {
+        // An interrupted import is run again, so a crash losing the last commits costs nothing; not waiting for each flush does.
+        await sql`set local synchronous_commit = off`.execute(trx);
+        return fn(trx);
+      }),
+    );
+  }
   try {
     await db.transaction().execute(async (trx) => {
       await body((fn) => fn(trx));
@@ -515,6 +523,8 @@ interface IncomingComment {
   authorUrl: string;
   ipHash: string;
   bodyMarkdown: string;
+  /** Rendered beforehand (outside the batch's transaction); otherwise rendered when written. */
+  bodyHtml?: string;
   createdAt: Date;
 }
 
@@ -599,7 +609,7 @@ async function writeComments(trx: DB, scope: KeyScope, batch: IncomingComment[],
         (c.ipHash === "" || row.ip_hash === c.ipHash);
       if (same) summary.comments.unchanged += 1;
       else {
-        updates.push({ id: row.id, c, html: renderCommentMarkdown(c.bodyMarkdown) });
+        updates.push({ id: row.id, c, html: c.bodyHtml ?? renderCommentMarkdown(c.bodyMarkdown) });
         summary.comments.updated += 1;
       }
       continue;
@@ -611,7 +621,7 @@ async function writeComments(trx: DB, scope: KeyScope, batch: IncomingComment[],
       parent = null;
     }
     const rootId = parent ? (parent.rootId ?? parent.id) : null;
-    inserts.push({ c, id: newId, parentId: parent?.id ?? null, rootId, html: renderCommentMarkdown(c.bodyMarkdown) });
+    inserts.push({ c, id: newId, parentId: parent?.id ?? null, rootId, html: c.bodyHtml ?? renderCommentMarkdown(c.bodyMarkdown) });
     keys.push({ externalId: c.externalId, id: newId });
     written.set(c.externalId, { id: newId, articleId: c.articleId, rootId });
     summary.comments.created += 1;
@@ -705,6 +715,13 @@ function flattenCategoryNames(site: WxrSite): Map<string, { name: string; descri
   return names;
 }
 
+/** An item as read, with its post and comments already converted. */
+interface ArrivedItem {
+  item: WxrItem;
+  bodyMarkdown: string;
+  comments: IncomingComment[];
+}
+
 /** Import a WordPress export's records (see readWxr); returns what was (or, in a dry run, would be) done. */
 export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>, options: WordPressImportOptions = {}): Promise<ImportSummary> {
   const dryRun = options.dryRun ?? false;
@@ -719,17 +736,21 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
   let droppedTags = 0;
 
   await withBatches(db, dryRun, async (run) => {
-    let pending: WxrItem[] = [];
+    let pending: ArrivedItem[] = [];
     let pendingWeight = 0;
+    // One batch is written while the next is read and converted (the database and
+    // this process work at once); never more, so memory stays bounded.
+    let inFlight: Promise<void> = Promise.resolve();
     const flush = async () => {
       const items = pending;
       pending = [];
       pendingWeight = 0;
       if (items.length === 0) return;
-      await run(async (trx) => {
-        await importItems(trx, items);
-      });
-      options.onBatch?.(summary);
+      await inFlight;
+      const batch = run((trx) => importItems(trx, items)).then(() => options.onBatch?.(summary));
+      // Awaited at the next flush or at the end; until then its failure is not "unhandled".
+      batch.catch(() => undefined);
+      inFlight = batch;
     };
 
     const categoryFor = async (trx: DB, domain: string, nicename: string, name: string): Promise<number | null> => {
@@ -742,7 +763,8 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
     };
 
     /** The article an item becomes, or null when it is left out (counted). */
-    const prepareItem = async (trx: DB, item: WxrItem): Promise<{ article: IncomingArticle; link: string | null } | null> => {
+    const prepareItem = async (trx: DB, arrived: ArrivedItem): Promise<{ article: IncomingArticle; link: string | null } | null> => {
+      const item = arrived.item;
       if (item.postType !== "post") {
         skip(summary, `${item.postType || "untyped"} items (not posts)`);
         skip(summary, "comments of items that are not posts", item.comments.length);
@@ -781,7 +803,7 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
           title: plainText(item.title) || "(untitled)",
           slugHint: postName,
           byline: site!.authors.get(item.creator) ?? item.creator,
-          bodyMarkdown: postHtmlToMarkdown(item.contentHtml),
+          bodyMarkdown: arrived.bodyMarkdown,
           excerpt: plainText(item.excerptHtml),
           categoryIds: cats,
           status,
@@ -795,11 +817,11 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
     };
 
     /** One batch of items: their articles, old permalinks and comments, each kind in a few statements. */
-    const importItems = async (trx: DB, items: WxrItem[]) => {
-      const prepared: { item: WxrItem; article: IncomingArticle; link: string | null }[] = [];
-      for (const item of items) {
-        const p = await prepareItem(trx, item);
-        if (p) prepared.push({ item, ...p });
+    const importItems = async (trx: DB, items: ArrivedItem[]) => {
+      const prepared: { arrived: ArrivedItem; article: IncomingArticle; link: string | null }[] = [];
+      for (const arrived of items) {
+        const p = await prepareItem(trx, arrived);
+        if (p) prepared.push({ arrived, ...p });
       }
       const outcomes = await writeArticles(trx, scope!, prepared.map((p) => p.article), now);
       const redirects = new Map<string, number>();
@@ -809,7 +831,7 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
         countArticle(summary, outcome, p.article.status);
         const path = p.link ? normalizePermalinkPath(p.link) : null;
         if (path) redirects.set(path, outcome.id);
-        comments.push(...wordPressComments(p.item, outcome.id));
+        for (const c of p.arrived.comments) comments.push({ ...c, articleId: outcome.id });
       }
       if (redirects.size) {
         await sql`
@@ -822,6 +844,7 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
       await writeComments(trx, scope!, comments, summary, new Map());
     };
 
+    /** An item's comments as they will be written (converted and rendered now, outside any transaction). */
     const wordPressComments = (item: WxrItem, articleId: number): IncomingComment[] => {
       const kept: IncomingComment[] = [];
       for (const c of item.comments) {
@@ -855,6 +878,7 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
           authorUrl: authorUrl(c.authorUrl),
           ipHash: hash(c.authorIp),
           bodyMarkdown: body.markdown,
+          bodyHtml: renderCommentMarkdown(body.markdown),
           createdAt: parseWordPressDate(c.dateGmt) ?? parseWordPressDate(c.date) ?? now,
         });
       }
@@ -869,33 +893,50 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
       return kept;
     };
 
-    for await (const record of records) {
-      if (record.kind === "site") {
-        site = record;
-        scope = { source: "wordpress", site: siteKey(record.baseUrl) };
-        summary.site = scope.site;
-        const flat = flattenCategoryNames(record);
-        await run(async (trx) => {
-          for (const category of record.categories) {
-            const f = flat.get(category.nicename)!;
-            const id = await writeCategory(trx, scope!, { externalId: `category:${category.nicename}`, name: f.name, description: f.description }, summary);
-            if (id !== null) categoryIds.set(category.nicename, id);
-          }
-          if (options.tagsAsCategories) {
-            for (const tag of record.tags) {
-              const id = await writeCategory(trx, scope!, { externalId: `tag:${tag.slug}`, name: htmlToText(tag.name) || tag.slug, description: htmlToText(tag.description) }, summary);
-              if (id !== null) tagIds.set(tag.slug, id);
+    try {
+      for await (const record of records) {
+        if (record.kind === "site") {
+          site = record;
+          scope = { source: "wordpress", site: siteKey(record.baseUrl) };
+          summary.site = scope.site;
+          const flat = flattenCategoryNames(record);
+          await run(async (trx) => {
+            for (const category of record.categories) {
+              const f = flat.get(category.nicename)!;
+              const id = await writeCategory(trx, scope!, { externalId: `category:${category.nicename}`, name: f.name, description: f.description }, summary);
+              if (id !== null) categoryIds.set(category.nicename, id);
             }
-          } else droppedTags = record.tags.length;
-        });
-        continue;
+            if (options.tagsAsCategories) {
+              for (const tag of record.tags) {
+                const id = await writeCategory(trx, scope!, { externalId: `tag:${tag.slug}`, name: htmlToText(tag.name) || tag.slug, description: htmlToText(tag.description) }, summary);
+                if (id !== null) tagIds.set(tag.slug, id);
+              }
+            } else droppedTags = record.tags.length;
+          });
+          continue;
+        }
+        if (!site) throw new ImportError("the export has an item before its channel's details");
+        const importable = record.postType === "post" && WP_POST_STATUS[record.status] !== undefined && record.postId !== "";
+        const arrived: ArrivedItem = {
+          item: record,
+          bodyMarkdown: importable ? postHtmlToMarkdown(record.contentHtml) : "",
+          comments: importable ? wordPressComments(record, 0) : [],
+        };
+        pending.push(arrived);
+        pendingWeight += 50 + record.comments.length;
+        if (importable) {
+          // Converted: the raw HTML is no longer needed while the item waits for its batch.
+          record.contentHtml = "";
+          record.comments = [];
+        }
+        if (pendingWeight >= batchSize) await flush();
       }
-      if (!site) throw new ImportError("the export has an item before its channel's details");
-      pending.push(record);
-      pendingWeight += 50 + record.comments.length;
-      if (pendingWeight >= batchSize) await flush();
+      await flush();
+    } finally {
+      // Whatever happened, the batch being written finishes (or fails) before the import returns.
+      await inFlight.catch(() => undefined);
     }
-    await flush();
+    await inFlight;
   });
   skip(summary, "tags (dropped; --tags-as-categories keeps them)", droppedTags);
   if (!site) throw new ImportError("this WordPress export has no <channel>");
