@@ -116,7 +116,11 @@ ${cats.map((c) => `<category domain="category" nicename="${c}">${cdata(c)}</cate
 
 interface RunFigure {
   seconds: number;
+  /** The importer's own CPU time (user + system), as it printed it. */
+  cpuSeconds: number;
   peakRssMb: number;
+  /** The machine's 1-minute load average when the run ended: the machine is shared. */
+  load: number;
   output: string;
 }
 
@@ -152,7 +156,8 @@ async function runImport(file: string, databaseUrl: string): Promise<RunFigure> 
   // The importer's own figure (getrusage maxRSS) catches a peak between two looks.
   const own = Number(/peak memory (\d+) MB/.exec(output)?.[1] ?? NaN);
   if (Number.isFinite(own)) peak = Math.max(peak, own);
-  return { seconds: Math.round(seconds * 10) / 10, peakRssMb: Math.round(peak), output };
+  const cpuSeconds = Number(/\(CPU ([\d.]+) s\)/.exec(output)?.[1] ?? NaN);
+  return { seconds: Math.round(seconds * 10) / 10, cpuSeconds, peakRssMb: Math.round(peak), load: Math.round(os.loadavg()[0]! * 10) / 10, output };
 }
 
 async function main() {
@@ -181,10 +186,10 @@ async function main() {
 
     log("first import");
     const first = await runImport(file, url);
-    log(`  ${first.seconds} s, peak RSS ${first.peakRssMb} MB`);
+    log(`  ${first.seconds} s (importer CPU ${first.cpuSeconds} s, load average ${first.load}), peak RSS ${first.peakRssMb} MB`);
     log("the same file again (everything in place)");
     const second = await runImport(file, url);
-    log(`  ${second.seconds} s, peak RSS ${second.peakRssMb} MB`);
+    log(`  ${second.seconds} s (importer CPU ${second.cpuSeconds} s, load average ${second.load}), peak RSS ${second.peakRssMb} MB`);
 
     // The figures count only if the import did its work.
     const client = new pg.Client({ connectionString: url });
@@ -197,9 +202,9 @@ async function main() {
     }
 
     const rows = [
-      ["What", "seconds", "peak RSS MB", "note"],
-      [`WordPress import, ${POSTS.toLocaleString("en-US")} posts, ${COMMENTS.toLocaleString("en-US")} comments`, `${first.seconds}`, `${first.peakRssMb}`, `${(generated.bytes / 2 ** 20).toFixed(0)} MB file, ${Math.round(expectedComments / first.seconds).toLocaleString("en-US")} comments/s`],
-      ["Same file again (updates in place, nothing changed)", `${second.seconds}`, `${second.peakRssMb}`, ""],
+      ["What", "seconds", "importer CPU s", "peak RSS MB", "note"],
+      [`WordPress import, ${POSTS.toLocaleString("en-US")} posts, ${COMMENTS.toLocaleString("en-US")} comments`, `${first.seconds}`, `${first.cpuSeconds}`, `${first.peakRssMb}`, `${(generated.bytes / 2 ** 20).toFixed(0)} MB file, ${Math.round(expectedComments / first.seconds).toLocaleString("en-US")} comments/s, load average ${first.load}`],
+      ["Same file again (updates in place, nothing changed)", `${second.seconds}`, `${second.cpuSeconds}`, `${second.peakRssMb}`, `load average ${second.load}`],
     ];
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;

@@ -52,7 +52,9 @@ export async function runImportCommand(command: ImportCommand): Promise<never> {
     const summary = await command.run(db, file, { dryRun, flags });
     console.log(formatImportSummary(summary, file));
     // maxRSS is in kilobytes: the most memory the import held at once.
-    console.log(`  took ${((Date.now() - started) / 1000).toFixed(1)} s; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    const usage = process.resourceUsage();
+    const cpu = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+    console.log(`  took ${((Date.now() - started) / 1000).toFixed(1)} s (CPU ${cpu.toFixed(1)} s); peak memory ${Math.round(usage.maxRSS / 1024)} MB`);
   } catch (error) {
     code = 1;
     if (error instanceof ExportFileError) {
