@@ -15,6 +15,7 @@ import type { DB } from "../../db/connection";
 import { COMMENT_STATUSES, type CommentStatus, type ImportKind, type ImportSource } from "../../db/schema";
 import type { DisqusPost, DisqusRecord, DisqusThread } from "../lib/disqus-export.server";
 import { commentHtmlToMarkdown, postHtmlToMarkdown } from "../lib/html-markdown.server";
+import { inProcessConverter, type ConvertedComment, type ConvertedItem, type Converter } from "../lib/import-convert.server";
 import { htmlToText, renderArticleMarkdown, renderCommentMarkdown } from "../lib/markdown.server";
 import { canonicalUrlVariants, httpUrl, normalizePermalinkPath } from "../lib/permalinks";
 import { getSiteSecret } from "../lib/secrets.server";
@@ -118,14 +119,13 @@ const TARGET_COLUMN = { article: "article_id", comment: "comment_id", category: 
 async function findKeys(trx: DB, scope: KeyScope, kind: ImportKind, externalIds: string[]): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   if (externalIds.length === 0) return found;
-  const rows = await trx
-    .selectFrom("import_keys")
-    .select(["external_id", "article_id", "comment_id", "category_id"])
-    .where("source", "=", scope.source)
-    .where("site", "=", scope.site)
-    .where("kind", "=", kind)
-    .where("external_id", "=", sql<string>`any(${[...new Set(externalIds)]}::text[])`)
-    .execute();
+  // A join with the list, not "= any(list)": while a big import outruns the table's
+  // statistics the planner may scan, and a scan testing each row against thousands of ids is quadratic.
+  const { rows } = await sql<{ external_id: string; article_id: number | null; comment_id: number | null; category_id: number | null }>`
+    select k.external_id, k.article_id, k.comment_id, k.category_id
+    from unnest(${[...new Set(externalIds)]}::text[]) as wanted(external_id)
+    join import_keys k on k.source = ${scope.source} and k.site = ${scope.site} and k.kind = ${kind} and k.external_id = wanted.external_id
+  `.execute(trx);
   for (const row of rows) {
     const id = row[TARGET_COLUMN[kind]];
     if (id !== null) found.set(row.external_id, id);
@@ -569,11 +569,23 @@ async function writeComments(trx: DB, scope: KeyScope, batch: IncomingComment[],
   const wanted = [...new Set(ordered.flatMap((c) => (c.parentExternalId && !written.has(c.parentExternalId) ? [c.externalId, c.parentExternalId] : [c.externalId])))];
   const keyed = await findKeys(trx, scope, "comment", wanted);
   const existingRows = keyed.size
-    ? await trx
-        .selectFrom("comments")
-        .select(["id", "article_id", "root_id", "status", "held_reason", "author_name", "author_email", "author_url", "ip_hash", "body_markdown", "created_at"])
-        .where("id", "=", sql<number>`any(${[...keyed.values()]}::int[])`)
-        .execute()
+    ? (
+        await sql<{
+          id: number;
+          article_id: number;
+          root_id: number | null;
+          status: CommentStatus;
+          author_name: string;
+          author_email: string;
+          author_url: string;
+          ip_hash: string;
+          body_markdown: string;
+          created_at: Date;
+        }>`
+          select c.id, c.article_id, c.root_id, c.status, c.author_name, c.author_email, c.author_url, c.ip_hash, c.body_markdown, c.created_at
+          from unnest(${[...keyed.values()]}::int[]) as wanted(id) join comments c on c.id = wanted.id
+        `.execute(trx)
+      ).rows
     : [];
   const existing = new Map(existingRows.map((r) => [r.id, r]));
   const fresh = ordered.filter((c) => !keyed.has(c.externalId) || !existing.has(keyed.get(c.externalId)!));
@@ -683,6 +695,8 @@ async function ipHasher(db: DB, dryRun: boolean): Promise<IpHasher> {
 // --- WordPress ----------------------------------------------------------------------------
 
 export interface WordPressImportOptions extends ImportOptions {
+  /** Where HTML is converted (default: on this thread; the command line uses worker threads). */
+  converter?: Converter;
   /** Tags become categories too; otherwise they are dropped (and counted). */
   tagsAsCategories?: boolean;
 }
@@ -728,6 +742,7 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? 2000;
   const summary = emptySummary("wordpress", dryRun);
+  const converter = options.converter ?? inProcessConverter();
   const hash = await ipHasher(db, dryRun);
   let scope: KeyScope | null = null;
   let site: WxrSite | null = null;
@@ -736,7 +751,7 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
   let droppedTags = 0;
 
   await withBatches(db, dryRun, async (run) => {
-    let pending: ArrivedItem[] = [];
+    let pending: { record: WxrItem; conversion: Promise<ConvertedItem> | null }[] = [];
     let pendingWeight = 0;
     // One batch is written while the next is read and converted (the database and
     // this process work at once); never more, so memory stays bounded.
@@ -746,8 +761,13 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
       pending = [];
       pendingWeight = 0;
       if (items.length === 0) return;
+      const converted = await Promise.all(items.map((i) => i.conversion));
+      const arrived = items.map(({ record }, n): ArrivedItem => {
+        const c = converted[n];
+        return { item: record, bodyMarkdown: c?.bodyMarkdown ?? "", comments: c ? wordPressComments(record, c.comments) : [] };
+      });
       await inFlight;
-      const batch = run((trx) => importItems(trx, items)).then(() => options.onBatch?.(summary));
+      const batch = run((trx) => importItems(trx, arrived)).then(() => options.onBatch?.(summary));
       // Awaited at the next flush or at the end; until then its failure is not "unhandled".
       batch.catch(() => undefined);
       inFlight = batch;
@@ -845,9 +865,9 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
     };
 
     /** An item's comments as they will be written (converted and rendered now, outside any transaction). */
-    const wordPressComments = (item: WxrItem, articleId: number): IncomingComment[] => {
+    const wordPressComments = (item: WxrItem, converted: ConvertedComment[]): IncomingComment[] => {
       const kept: IncomingComment[] = [];
-      for (const c of item.comments) {
+      for (const [index, c] of item.comments.entries()) {
         const type = c.type || "comment";
         if (type === "pingback" || type === "trackback") {
           skip(summary, `${type}s`);
@@ -861,7 +881,7 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
           skip(summary, "comments without a wp:comment_id");
           continue;
         }
-        const body = commentBody(c.contentHtml);
+        const body = converted[index]!;
         if (!body.ok) {
           skip(summary, body.reason);
           continue;
@@ -869,7 +889,8 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
         const status = WP_COMMENT_STATUS[c.approved] ?? "pending";
         kept.push({
           externalId: `${item.postId}:${c.id}`,
-          articleId,
+          // Set once the batch knows the article's id.
+          articleId: 0,
           parentExternalId: c.parentId && c.parentId !== "0" ? `${item.postId}:${c.parentId}` : null,
           status,
           heldReason: status === "pending" ? "Imported from WordPress, where it was waiting for approval." : null,
@@ -878,7 +899,7 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
           authorUrl: authorUrl(c.authorUrl),
           ipHash: hash(c.authorIp),
           bodyMarkdown: body.markdown,
-          bodyHtml: renderCommentMarkdown(body.markdown),
+          bodyHtml: body.html,
           createdAt: parseWordPressDate(c.dateGmt) ?? parseWordPressDate(c.date) ?? now,
         });
       }
@@ -917,17 +938,16 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
         }
         if (!site) throw new ImportError("the export has an item before its channel's details");
         const importable = record.postType === "post" && WP_POST_STATUS[record.status] !== undefined && record.postId !== "";
-        const arrived: ArrivedItem = {
-          item: record,
-          bodyMarkdown: importable ? postHtmlToMarkdown(record.contentHtml) : "",
-          comments: importable ? wordPressComments(record, 0) : [],
-        };
-        pending.push(arrived);
+        // Converted now (in a worker thread when there are some), written with its batch.
+        const conversion = importable ? converter.convertItem(record.contentHtml, record.comments.map((c) => c.contentHtml)) : null;
+        // Awaited with its batch; until then its failure is not "unhandled".
+        conversion?.catch(() => undefined);
+        pending.push({ record, conversion });
         pendingWeight += 50 + record.comments.length;
         if (importable) {
-          // Converted: the raw HTML is no longer needed while the item waits for its batch.
+          // The raw HTML is no longer needed while the item waits for its batch.
           record.contentHtml = "";
-          record.comments = [];
+          for (const c of record.comments) c.contentHtml = "";
         }
         if (pendingWeight >= batchSize) await flush();
       }
