@@ -60,7 +60,9 @@ export function workerConverter(count = defaultWorkerCount()): Converter {
   const tsxApi = fromSource ? pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href : "";
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
   const workers = Array.from({ length: count }, () => {
-    const worker = fromSource ? new Worker(bootstrap, { eval: true }) : new Worker(url);
+    // A small heap: the worker holds one item at a time, and the import's peak memory counts every thread.
+    const resourceLimits = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
+    const worker = fromSource ? new Worker(bootstrap, { eval: true, resourceLimits }) : new Worker(url, { resourceLimits });
     worker.on("message", (message: { id: number; item: ConvertedItem }) => {
       waiting.get(message.id)?.resolve(message.item);
       waiting.delete(message.id);

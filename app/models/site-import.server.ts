@@ -740,7 +740,7 @@ interface ArrivedItem {
 export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>, options: WordPressImportOptions = {}): Promise<ImportSummary> {
   const dryRun = options.dryRun ?? false;
   const now = options.now ?? new Date();
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 1000;
   const summary = emptySummary("wordpress", dryRun);
   const converter = options.converter ?? inProcessConverter();
   const hash = await ipHasher(db, dryRun);
