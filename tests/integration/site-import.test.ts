@@ -15,6 +15,7 @@ import { hashIp } from "~/lib/secrets.server";
 import { readWxr } from "~/lib/wxr.server";
 import { ExportFileError } from "~/lib/xml-stream.server";
 import { importDisqus, importWordPress, type ImportSummary } from "~/models/site-import.server";
+import { SEED_ARTICLES, SEED_OLD_PERMALINK, seed } from "../../db/seed";
 import { startAppServer, request, type AppServer } from "../support/app-server";
 import { useTestDatabase } from "../support/db";
 import { createArticle } from "../support/factories";
@@ -341,6 +342,15 @@ describe("old permalinks over HTTP", () => {
     expect(article.status).toBe(200);
     expect(article.text).toContain("Alice Analyst");
     expect(article.text).not.toContain("alice@example.com");
+  });
+
+  it("the demo seed keeps one for its first article, and seeding twice keeps one", async () => {
+    await seed(t.db);
+    await seed(t.db);
+    expect(await t.db.selectFrom("permalink_redirects").select("path").execute()).toEqual([{ path: SEED_OLD_PERMALINK }]);
+    const response = await request(server.base, { path: `${SEED_OLD_PERMALINK}/` });
+    expect(response.status).toBe(301);
+    expect(response.headers.location).toBe(`/articles/${SEED_ARTICLES[0]!.slug}`);
   });
 
   it("stay 404 while the article is not yet visible, and for any other path", async () => {
