@@ -59,7 +59,11 @@ export async function runImportCommand(command: ImportCommand): Promise<never> {
     code = 1;
     if (error instanceof ExportFileError) {
       console.error(`${file}:${error.line}:${error.column}: ${error.reason}`);
-      console.error(dryRun ? "Nothing was written (dry run)." : "Batches before this point were imported; fix the file and run the import again (it updates in place).");
+      console.error(
+        dryRun
+          ? "Nothing was written (dry run)."
+          : "Nothing from this point on was imported; fix the file and run the import again (what is already in is updated in place, never duplicated).",
+      );
     } else if (error instanceof ImportError) console.error(`${file}: ${error.message}`);
     else console.error(`${file}: the import failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
