@@ -988,6 +988,8 @@ export async function importDisqus(db: DB, records: AsyncIterable<DisqusRecord>,
   const written = new Map<string, WrittenComment>();
   /** Posts whose parent has not been seen yet, by the parent's dsq:id. */
   const waiting = new Map<string, DisqusPost[]>();
+  /** Posts whose thread has not been seen yet (Disqus writes threads first; not every tool does), by its dsq:id. */
+  const waitingForThread = new Map<string, DisqusPost[]>();
   let scope: KeyScope | null = null;
 
   await withBatches(db, dryRun, async (run) => {
@@ -1050,6 +1052,14 @@ export async function importDisqus(db: DB, records: AsyncIterable<DisqusRecord>,
           threads.set(thread.dsqId, outcome.id);
         }
       });
+      // Posts that came before their thread: written with the next batch of posts.
+      for (const thread of batch) {
+        const early = waitingForThread.get(thread.dsqId);
+        if (early) {
+          waitingForThread.delete(thread.dsqId);
+          pendingPosts.push(...early);
+        }
+      }
       options.onBatch?.(summary);
     };
 
@@ -1096,7 +1106,8 @@ export async function importDisqus(db: DB, records: AsyncIterable<DisqusRecord>,
           for (const post of current) {
             const articleId = threads.get(post.threadDsqId);
             if (articleId === undefined) {
-              skip(summary, "posts whose thread is not in the export");
+              if (final) skip(summary, "posts whose thread is not in the export");
+              else waitingForThread.set(post.threadDsqId, [...(waitingForThread.get(post.threadDsqId) ?? []), post]);
               continue;
             }
             if (articleId === null) {
@@ -1139,6 +1150,10 @@ export async function importDisqus(db: DB, records: AsyncIterable<DisqusRecord>,
           }
         });
         options.onBatch?.(summary);
+      }
+      if (final && waitingForThread.size) {
+        skip(summary, "posts whose thread is not in the export", [...waitingForThread.values()].reduce((n, posts) => n + posts.length, 0));
+        waitingForThread.clear();
       }
       if (final && waiting.size) {
         // Parents that never came: their replies become top-level (counted as they are written).

@@ -250,6 +250,20 @@ describe("Disqus", () => {
     expect(await commentByKey("disqus", "9008")).toBeNull();
   });
 
+  it("takes posts that come before their thread in the file", async () => {
+    const text = await readFile(DISQUS, "utf8");
+    const thread = text.slice(text.indexOf('  <thread dsq:id="5002">'), text.indexOf('  <thread dsq:id="5003">'));
+    const file = path.join(tmp, "thread-last.xml");
+    await writeFile(file, text.replace(thread, "").replace("</disqus>", `${thread}</disqus>`));
+    const summary = await importDsq(file);
+    expect(summary.comments.created).toBe(7);
+    expect(summary.skipped["posts whose thread is not in the export"]).toBeUndefined();
+    const copper = (await articleByKey("disqus", "5002"))!;
+    const hal = (await commentByKey("disqus", "9002"))!;
+    expect(hal.article_id).toBe(copper.id);
+    expect(hal.parent_id).toBe((await commentByKey("disqus", "9001"))!.id);
+  });
+
   it("imported twice is the same rows", async () => {
     await importDsq();
     const before = await counts();
