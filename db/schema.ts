@@ -322,6 +322,30 @@ export interface NotificationsTable {
   read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+export const IMPORT_SOURCES = ["wordpress", "disqus"] as const;
+export type ImportSource = (typeof IMPORT_SOURCES)[number];
+export type ImportKind = "article" | "comment" | "category";
+
+/** What a record of a WordPress or Disqus export became here (migration 0009): reruns update in place. */
+export interface ImportKeysTable {
+  source: ImportSource;
+  /** The WordPress site (base blog URL) or Disqus forum (short name). */
+  site: string;
+  kind: ImportKind;
+  external_id: string;
+  article_id: number | null;
+  comment_id: number | null;
+  category_id: number | null;
+  created_at: Timestamp;
+}
+
+/** An imported post's old path (percent-decoded, no trailing slash): 301 to its article. */
+export interface PermalinkRedirectsTable {
+  path: string;
+  article_id: number;
+  created_at: Timestamp;
+}
+
 export interface Database {
   categories: CategoriesTable;
   articles: ArticlesTable;
@@ -347,6 +371,8 @@ export interface Database {
   notifications: NotificationsTable;
   embed_settings: EmbedSettingsTable;
   embed_logins: EmbedLoginsTable;
+  import_keys: ImportKeysTable;
+  permalink_redirects: PermalinkRedirectsTable;
 }
 
 export const UNKNOWN_URL_CHOICES = ["create", "closed"] as const;

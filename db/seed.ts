@@ -243,7 +243,21 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
   }
   articlesAdded += await seedEditorialDemo(db, now);
   await seedEmbedDemo(db);
+  await seedOldPermalinkDemo(db);
   return { categoriesAdded: categories.length, articlesAdded, commentsAdded };
+}
+
+/** The old WordPress address of the first demo article, as `npm run import:wordpress` keeps one: it answers 301. */
+export const SEED_OLD_PERMALINK = "/2025/05/baogang-launches-emergency-safety-environmental-inspections";
+
+async function seedOldPermalinkDemo(db: DB): Promise<void> {
+  const article = await db.selectFrom("articles").select("id").where("slug", "=", SEED_ARTICLES[0]!.slug).executeTakeFirst();
+  if (!article) return;
+  await db
+    .insertInto("permalink_redirects")
+    .values({ path: SEED_OLD_PERMALINK, article_id: article.id })
+    .onConflict((oc) => oc.column("path").doNothing())
+    .execute();
 }
 
 /** The demo news site of `npm run embed:demo` (scripts/embed-demo.ts): start the forum with EMBED_HOSTS=localhost:8090. */
