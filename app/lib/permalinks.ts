@@ -1,3 +1,5 @@
+import { normalizeCanonicalUrl } from "./canonical-url";
+
 // Old addresses of imported articles. A WordPress permalink is kept as its path,
 // percent-decoded and without a trailing slash, so /2024/05/hello-world/ and
 // /2024/05/hello-world, %C3%A9 and é, all find the same article. Pure.
@@ -38,7 +40,8 @@ export function httpUrl(value: string): string | null {
  * thread's link to a WordPress permalink. Stored canonical URLs stay as given.
  */
 export function canonicalUrlVariants(url: string): string[] {
-  const variants = new Set<string>([url]);
+  const normalized = normalizeCanonicalUrl(url);
+  const variants = new Set<string>(normalized && normalized !== url ? [url, normalized] : [url]);
   for (const scheme of [url, url.replace(/^https:/i, "http:"), url.replace(/^http:/i, "https:")]) {
     variants.add(scheme);
     if (!/[?#]/.test(scheme)) variants.add(scheme.endsWith("/") ? scheme.replace(/\/+$/, "") : `${scheme}/`);

@@ -17,7 +17,13 @@ import type { DisqusPost, DisqusRecord, DisqusThread } from "../lib/disqus-expor
 import { commentHtmlToMarkdown, postHtmlToMarkdown } from "../lib/html-markdown.server";
 import { inProcessConverter, type ConvertedComment, type ConvertedItem, type Converter } from "../lib/import-convert.server";
 import { htmlToText, renderArticleMarkdown, renderCommentMarkdown } from "../lib/markdown.server";
+import { normalizeCanonicalUrl } from "../lib/canonical-url";
 import { canonicalUrlVariants, httpUrl, normalizePermalinkPath } from "../lib/permalinks";
+
+/** Stored as the embed looks it up (app/lib/canonical-url.ts), so an imported article's page finds its thread. */
+function storedCanonicalUrl(link: string): string {
+  return normalizeCanonicalUrl(link) ?? link;
+}
 import { getSiteSecret } from "../lib/secrets.server";
 import { SLUG_MAX_LENGTH, slugify } from "../lib/slugs";
 import { COMMENT_MAX_LENGTH, NAME_MAX_LENGTH } from "../lib/validation";
@@ -831,7 +837,7 @@ export async function importWordPress(db: DB, records: AsyncIterable<WxrRecord>,
           createdAt: date,
           commentsOpen: item.commentStatus !== "closed",
           // A draft's address is a placeholder (?p=123) until it is published.
-          canonicalUrl: status === "draft" ? null : link,
+          canonicalUrl: status === "draft" || !link ? null : storedCanonicalUrl(link),
         },
       };
     };
@@ -1044,7 +1050,7 @@ export async function importDisqus(db: DB, records: AsyncIterable<DisqusRecord>,
               publishedAt: parseIsoDate(thread.createdAt) ?? now,
               createdAt: parseIsoDate(thread.createdAt),
               commentsOpen: !thread.isClosed,
-              canonicalUrl: link,
+              canonicalUrl: storedCanonicalUrl(link),
             },
             now,
           );
