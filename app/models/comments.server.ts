@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { renderCommentMarkdown } from "../lib/markdown.server";
 import { isRefusal, moderateNewComment, type CommentRefusalCode } from "./moderation.server";
+import { addJob } from "../jobs/queue.server";
 
 export const MAX_THREAD_DEPTH = 5;
 export const DUPLICATE_WINDOW_MINUTES = 10;
@@ -221,6 +222,8 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
       })
       .returning(["id", "status"])
       .executeTakeFirstOrThrow();
+    // Its notifications and mail (or a guest's confirmation link) come from the job worker.
+    await addJob(trx, "comment_posted", { commentId: inserted.id });
     return {
       ok: true,
       commentId: inserted.id,
