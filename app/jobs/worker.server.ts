@@ -3,7 +3,7 @@
 import { parseCronItems, run, type Runner, type TaskList } from "graphile-worker";
 import type { DB } from "../../db/connection";
 import { closeMailPool } from "../lib/mail.server";
-import { fanOutArticle, workerConcurrency } from "../models/mail-fanout.server";
+import { fanOutArticle, wakeMailSendersIfDue, workerConcurrency } from "../models/mail-fanout.server";
 import { createAnnounceDueArticles } from "./tasks/announce_due_articles";
 import { createArticlePublished, type ArticlePublishedDeps } from "./tasks/article_published";
 import { createCommentApproved, createCommentPosted } from "./tasks/comment_events";
@@ -60,5 +60,9 @@ export async function startWorker(options: { connectionString: string; db: DB; c
     parsedCronItems: CRON_ITEMS,
   });
   void runner.promise.finally(closeMailPool).catch(() => undefined);
+  // Mail left by a worker that died (its jobs stay locked to it) goes out now, at full width.
+  await wakeMailSendersIfDue(options.db, concurrency).catch((error: unknown) =>
+    console.error(`[assay] could not wake the mail senders: ${error instanceof Error ? error.message : String(error)}`),
+  );
   return runner;
 }

@@ -32,7 +32,19 @@ function pooledTransport(url: string, maxConnections: number): Transporter {
   const key = `${maxConnections} ${url}`;
   if (!pooled || pooled.key !== key) {
     pooled?.transport.close();
-    pooled = { key, transport: nodemailer.createTransport({ url, pool: true, maxConnections, maxMessages: Infinity }) };
+    pooled = {
+      key,
+      transport: nodemailer.createTransport({
+        url,
+        pool: true,
+        maxConnections,
+        maxMessages: Infinity,
+        // Bounded waits: a send never outlasts its delivery's lease (app/models/mail-deliveries.server.ts).
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 15_000,
+      }),
+    };
   }
   return pooled.transport;
 }

@@ -1,6 +1,6 @@
 // Sending what the fan-out queued (app/models/mail-fanout.server.ts). A sender
 // claims a batch of due deliveries (FOR UPDATE SKIP LOCKED: concurrent senders,
-// in one worker or several, never take the same row), leases them for a minute,
+// in one worker or several, never take the same row), leases them for 30 s,
 // sends them one by one and records each as sent right after the SMTP server
 // took it. A sender killed mid-batch leaves its rows leased: when the lease runs
 // out they are due again, so the only repeats are the messages it had in flight
@@ -13,7 +13,9 @@ import { escapeHtml, type MailMessage } from "../lib/mail.server";
 import { publicUrl } from "../lib/urls.server";
 import { makeMailToken, type MailLinkSubject } from "./mail-links.server";
 
-export const LEASE_SECONDS = 60;
+/** How long a claimed batch is a sender's alone; it takes no new message from it after LEASE_CUTOFF_SECONDS. */
+export const LEASE_SECONDS = 30;
+export const LEASE_CUTOFF_SECONDS = 10;
 export const MAX_ATTEMPTS = 8;
 
 /** 1 min, 2, 4 … capped at 6 hours. */
@@ -120,6 +122,15 @@ export async function markSent(db: DB, id: number): Promise<void> {
 
 export async function markSkipped(db: DB, id: number): Promise<void> {
   await finish(db, [id], "skipped");
+}
+
+/** When mail next falls due (a retry's time, a dead sender's lease running out); null when none waits. */
+export async function nextDueAt(db: DB): Promise<Date | null> {
+  const row = await sql<{ at: Date | null }>`
+    select least(
+      (select min(next_attempt_at) from mail_deliveries where status = 'pending'),
+      (select min(lease_until) from mail_deliveries where status = 'sending')) as at`.execute(db);
+  return row.rows[0]?.at ?? null;
 }
 
 /** Give back what this sender claimed and will not send now (its lease is nearly over). */

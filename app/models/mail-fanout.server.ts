@@ -23,6 +23,23 @@ export async function wakeMailSenders(db: DB, senders = workerConcurrency()): Pr
 }
 
 /**
+ * At a worker's start: wake the senders if mail is due. (A worker that was
+ * killed leaves its jobs locked; without this its mail would wait for the
+ * crontab's sender, one slot, a minute later.)
+ */
+export async function wakeMailSendersIfDue(db: DB, senders = workerConcurrency()): Promise<boolean> {
+  const due = await db
+    .selectFrom("mail_deliveries")
+    .select("id")
+    .where((eb) => eb.or([eb("status", "=", "pending"), eb("status", "=", "sending")]))
+    .where("next_attempt_at", "<=", sql<Date>`now()`)
+    .limit(1)
+    .executeTakeFirst();
+  if (due) await wakeMailSenders(db, senders);
+  return due !== undefined;
+}
+
+/**
  * A member may be mailed: the account is live, its address confirmed, and it is
  * neither banned nor suspended. `u` is the users alias in the query.
  */

@@ -413,3 +413,44 @@ describe("delivery", () => {
     expect(rows).toEqual([{ status: "sent", n: 300 }]);
   });
 });
+
+describe("digests", () => {
+  it("send one mail listing what is new at the member's digest level, only when something is, once", async () => {
+    const a = await createCategory(t.db, "lithium", "Lithium");
+    const b = await createCategory(t.db, "nickel", "Nickel");
+    const reader = await createPerson(t.db);
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+    await t.db
+      .insertInto("category_follows")
+      .values([
+        { user_id: reader.id, category_id: a.id, level: "daily", created_at: weekAgo },
+        { user_id: reader.id, category_id: b.id, level: "daily", created_at: weekAgo },
+      ])
+      .execute();
+    const weekly = await follower(a.id, "weekly");
+    await t.db.updateTable("category_follows").set({ created_at: weekAgo }).where("user_id", "=", weekly.id).execute();
+    const idle = await follower(b.id, "daily");
+    await t.db.updateTable("category_follows").set({ created_at: new Date() }).where("user_id", "=", idle.id).execute();
+    await createArticle(t.db, { slug: "brine", title: "Brine", categorySlugs: ["lithium"], publishedAt: new Date(Date.now() - 3600_000) });
+    await createArticle(t.db, { slug: "laterite", title: "Laterite", categorySlugs: ["nickel"], publishedAt: new Date(Date.now() - 7200_000) });
+    await t.db.updateTable("articles").set({ announced_at: new Date() }).execute();
+
+    await addJob(t.db, "digest_daily", {});
+    await runWorker();
+    // The idle follower's category had nothing since they chose it; the weekly one waits for Monday.
+    expect(recipients(sink.mails)).toEqual([reader.email.toLowerCase()]);
+    const mail = sink.mails[0]!;
+    expect(mail.headers.get("subject")).toBe("Your daily digest: 2 new articles");
+    expect(mail.text).toContain("Brine");
+    expect(mail.text).toContain("Laterite");
+    expect(mail.headers.get("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+    await addJob(t.db, "digest_daily", {});
+    await runWorker();
+    expect(sink.mails).toHaveLength(1);
+
+    await addJob(t.db, "digest_weekly", {});
+    await runWorker();
+    expect(recipients(sink.mails)).toEqual([reader.email, weekly.email].map((e) => e.toLowerCase()).sort());
+    expect(sink.mails[1]!.headers.get("subject")).toBe("Your weekly digest: 1 new article");
+  });
+});

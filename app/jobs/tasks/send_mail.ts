@@ -8,11 +8,12 @@ import type { DB } from "../../../db/connection";
 import { deliverMail, MailSendError } from "../../lib/mail.server";
 import {
   claimDeliveries,
-  LEASE_SECONDS,
+  LEASE_CUTOFF_SECONDS,
   MailRenderer,
   markFailed,
   markSent,
   markSkipped,
+  nextDueAt,
   releaseDeliveries,
   releaseExpiredLeases,
 } from "../../models/mail-deliveries.server";
@@ -42,13 +43,21 @@ export function createSendMail(deps: SendMailDeps): Task {
         break;
       }
       const batch = await claimDeliveries(deps.db, BATCH);
-      if (!batch.length) break;
+      if (!batch.length) {
+        // Nothing due now: one sender comes back when something falls due (a
+        // retry, a dead sender's lease), sooner than the crontab's minute.
+        const at = await nextDueAt(deps.db);
+        if (at && at.getTime() - Date.now() < 10 * 60_000) {
+          await addJob(deps.db, "send_mail", { slot: 0 }, { jobKey: "send_mail:later", jobKeyMode: "replace", priority: 1, runAt: at });
+        }
+        break;
+      }
       const claimedAt = Date.now();
       const renderer = new MailRenderer(deps.db);
       for (let i = 0; i < batch.length; i++) {
         const delivery = batch[i]!;
         // Near the end of the lease another sender may take these: give them back instead.
-        if (Date.now() - claimedAt > (LEASE_SECONDS - 15) * 1000) {
+        if (Date.now() - claimedAt > LEASE_CUTOFF_SECONDS * 1000) {
           await releaseDeliveries(deps.db, batch.slice(i).map((d) => d.id));
           break;
         }
