@@ -1,14 +1,18 @@
 // /mail/confirm?token=…: a guest confirms the address they gave with a comment
 // (double opt-in); until then it gets nothing but this link. Opening the link
 // shows a button; the POST confirms, so a mail scanner opening links cannot.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { formText } from "~/lib/account-http.server";
 import { readForm } from "~/lib/forms.server";
+import { pageHeaders } from "~/lib/route-headers";
 import { checkConfirmToken, confirmGuestAddress } from "~/models/mail-links.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your address: Assay" }, { name: "robots", content: "noindex" }];
+
+// No cache tag: never kept in the guest page cache (the page holds its token).
+export const headers: HeadersFunction = pageHeaders;
 
 const BAD_LINK = "This link is not valid (it may have been cut short by your mail program). Open it again from the mail, whole.";
 

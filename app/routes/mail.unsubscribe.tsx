@@ -2,14 +2,18 @@
 // logging in (the token is signed, see app/models/mail-links.server.ts) and
 // offers the lower levels before "no mail at all", as Discourse does. Opening
 // it changes nothing (mail scanners open links); the choice is a POST.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { formText } from "~/lib/account-http.server";
 import { readForm } from "~/lib/forms.server";
+import { pageHeaders } from "~/lib/route-headers";
 import { getUnsubscribePage, unsubscribe, type UnsubscribeChoice, type UnsubscribePage } from "~/models/mail-links.server";
 
 export const meta: MetaFunction = () => [{ title: "Mail settings: Assay" }, { name: "robots", content: "noindex" }];
+
+// No cache tag: never kept in the guest page cache (the page holds its token).
+export const headers: HeadersFunction = pageHeaders;
 
 const BAD_LINK = "This link is not valid (it may have been cut short by your mail program). Open it again from the mail, whole.";
 
