@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { DeliveryStatus, MailKind } from "../../db/schema";
 import { escapeHtml, type MailMessage } from "../lib/mail.server";
-import { publicUrl } from "../lib/urls.server";
+import { allowedOriginsFromEnv } from "../lib/origin.server";
 import { makeMailToken, type MailLinkSubject } from "./mail-links.server";
 
 /** How long a claimed batch is a sender's alone; it takes no new message from it after LEASE_CUTOFF_SECONDS. */
@@ -162,6 +162,16 @@ export async function markFailed(db: DB, delivery: ClaimedDelivery, error: strin
 
 // --- Rendering --------------------------------------------------------------
 
+/**
+ * Links in mail: from the canonical origin (the first PUBLIC_ORIGINS entry), as
+ * every absolute link. A worker has no request to learn a loopback origin from,
+ * so without PUBLIC_ORIGINS (a trial on one machine) it links to localhost:PORT.
+ */
+function mailUrl(path: string): string {
+  const origin = allowedOriginsFromEnv()[0] ?? `http://localhost:${Number(process.env.PORT ?? 3000)}`;
+  return new URL(path, origin).toString();
+}
+
 interface ArticleInfo {
   id: number;
   slug: string;
@@ -200,8 +210,8 @@ export class MailRenderer {
   private async links(subject: MailLinkSubject): Promise<{ page: string; oneClick: string }> {
     const token = await makeMailToken(this.db, subject);
     return {
-      page: publicUrl({}, `/mail/unsubscribe?token=${token}`),
-      oneClick: publicUrl({}, `/mail/unsubscribe/one-click?token=${token}`),
+      page: mailUrl(`/mail/unsubscribe?token=${token}`),
+      oneClick: mailUrl(`/mail/unsubscribe/one-click?token=${token}`),
     };
   }
 
@@ -226,7 +236,7 @@ export class MailRenderer {
     const article = await this.article(d.articleId);
     const category = await this.categoryName(d.categoryId);
     if (!article || !category) return null;
-    const url = publicUrl({}, `/articles/${article.slug}`);
+    const url = mailUrl(`/articles/${article.slug}`);
     return compose(d.recipient, `New in ${category}: ${article.title}`, {
       lines: [article.title, article.excerpt, `Read it: ${url}`],
       why: `You get this mail because you watch ${category}.`,
@@ -248,7 +258,7 @@ export class MailRenderer {
       .where("p.notify_replies", "=", true)
       .executeTakeFirst();
     if (!article || !reply) return null;
-    const url = publicUrl({}, `/articles/${article.slug}#comment-${d.commentId}`);
+    const url = mailUrl(`/articles/${article.slug}#comment-${d.commentId}`);
     const subject: MailLinkSubject = d.userId ? { k: "reply", u: d.userId, m: reply.parent_id } : { k: "guest", m: reply.parent_id };
     return compose(d.recipient, `${reply.author_name} replied to your comment on ${article.title}`, {
       lines: [`${reply.author_name} replied to your comment on "${article.title}":`, quote(reply.body_markdown), `Read the thread: ${url}`],
@@ -276,7 +286,7 @@ export class MailRenderer {
       .execute();
     if (!comments.length) return null;
     const shown = comments.slice(0, 20);
-    const url = publicUrl({}, `/articles/${article.slug}#comment-${shown[0]!.id}`);
+    const url = mailUrl(`/articles/${article.slug}#comment-${shown[0]!.id}`);
     const count = comments.length > 20 ? "More than 20 new comments" : comments.length === 1 ? "A new comment" : `${comments.length} new comments`;
     return compose(d.recipient, `${count} on ${article.title}`, {
       lines: [`${count} on "${article.title}":`, ...shown.map((c) => `${c.author_name}:\n${quote(c.body_markdown)}`), `Read the thread: ${url}`],
@@ -313,21 +323,21 @@ export class MailRenderer {
         current = row.category;
         lines.push(`${current}`);
       }
-      lines.push(`- ${row.title}\n  ${publicUrl({}, `/articles/${row.slug}`)}`);
+      lines.push(`- ${row.title}\n  ${mailUrl(`/articles/${row.slug}`)}`);
     }
     const subjectLine = `Your ${period} digest: ${fresh.length} new article${fresh.length === 1 ? "" : "s"}`;
     return compose(d.recipient, subjectLine, {
       lines,
       why: `You get this mail because you chose the ${period} digest for some categories.`,
       links: await this.links({ k: "digest", u: d.userId, p: period }),
-      link: { url: publicUrl({}, "/following"), text: "Open your Following page" },
+      link: { url: mailUrl("/following"), text: "Open your Following page" },
     });
   }
 
   private async renderConfirm(d: ClaimedDelivery): Promise<MailMessage | null> {
     if (!d.commentId) return null;
     const token = await makeMailToken(this.db, { k: "confirm", m: d.commentId });
-    const url = publicUrl({}, `/mail/confirm?token=${token}`);
+    const url = mailUrl(`/mail/confirm?token=${token}`);
     return compose(d.recipient, "Confirm your address to hear of replies", {
       lines: [
         "You asked to be told by mail of replies to your comment on Assay.",
