@@ -16,7 +16,8 @@ import { runOnce } from "graphile-worker";
 import { createTaskList } from "~/jobs/worker.server";
 import { addJob, JOB_SCHEMA } from "~/jobs/queue.server";
 import { approveComment } from "~/models/moderation.server";
-import { claimDeliveries } from "~/models/mail-deliveries.server";
+import { claimDeliveries, retryDelaySeconds } from "~/models/mail-deliveries.server";
+import { getUnsubscribePage, makeMailToken, readMailToken, unsubscribe } from "~/models/mail-links.server";
 import { saveEditedArticle } from "~/models/publishing.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createCategory, createComment } from "../support/factories";
@@ -452,5 +453,59 @@ describe("digests", () => {
     await runWorker();
     expect(recipients(sink.mails)).toEqual([reader.email, weekly.email].map((e) => e.toLowerCase()).sort());
     expect(sink.mails[1]!.headers.get("subject")).toBe("Your weekly digest: 1 new article");
+  });
+});
+
+describe("unsubscribe choices", () => {
+  it("'no mail at all' leaves every category on the Following page, unwatches threads and stops reply mail; pending mail is dropped", async () => {
+    const a = await createCategory(t.db, "cobalt", "Cobalt");
+    const b = await createCategory(t.db, "tin", "Tin");
+    const c = await createCategory(t.db, "tungsten", "Tungsten");
+    const reader = await follower(a.id, "watching");
+    await t.db
+      .insertInto("category_follows")
+      .values([
+        { user_id: reader.id, category_id: b.id, level: "daily" },
+        { user_id: reader.id, category_id: c.id, level: "muted" },
+      ])
+      .execute();
+    const article = await createArticle(t.db, { slug: "drc", categorySlugs: ["cobalt"] });
+    await t.db.insertInto("thread_watches").values({ user_id: reader.id, article_id: article.id }).execute();
+    const own = await createComment(t.db, article.id, { userId: reader.id, authorName: reader.name, authorEmail: reader.email });
+    await t.db.updateTable("comments").set({ notify_replies: true }).where("id", "=", own.commentId).execute();
+    await addJob(t.db, "announce_due_articles", {});
+    await fanOutOnly(); // the article's mail waits, unsent
+
+    const token = await makeMailToken(t.db, { k: "category", u: reader.id, c: a.id });
+    expect((await getUnsubscribePage(t.db, token))!.choices).toEqual(["daily", "weekly", "following", "nothing"]);
+    expect(await unsubscribe(t.db, token, "muted")).toEqual({ ok: false, error: "bad-choice" });
+    expect(await unsubscribe(t.db, token, "nothing")).toEqual({ ok: true, choice: "nothing" });
+
+    const levels = await t.db.selectFrom("category_follows").select(["category_id", "level"]).where("user_id", "=", reader.id).orderBy("category_id").execute();
+    expect(levels).toEqual([
+      { category_id: a.id, level: "following" },
+      { category_id: b.id, level: "following" },
+      { category_id: c.id, level: "muted" },
+    ]);
+    expect(await t.db.selectFrom("thread_watches").select("user_id").execute()).toEqual([]);
+    const prefs = await t.db.selectFrom("users").select("notify_replies_default").where("id", "=", reader.id).executeTakeFirstOrThrow();
+    expect(prefs.notify_replies_default).toBe(false);
+    const mine = await t.db.selectFrom("comments").select("notify_replies").where("id", "=", own.commentId).executeTakeFirstOrThrow();
+    expect(mine.notify_replies).toBe(false);
+    const pending = await t.db.selectFrom("mail_deliveries").select("status").where("user_id", "=", reader.id).execute();
+    expect(pending.map((p) => p.status)).toEqual(["skipped"]);
+  });
+
+  it("reads only tokens it signed, and backs off 1, 2, 4 minutes up to 6 hours", async () => {
+    const token = await makeMailToken(t.db, { k: "thread", u: 7, a: 9 });
+    expect(await readMailToken(t.db, token)).toEqual({ k: "thread", u: 7, a: 9 });
+    const [body, mac] = token.split(".") as [string, string];
+    const other = Buffer.from(JSON.stringify({ k: "thread", u: 8, a: 9 })).toString("base64url");
+    expect(await readMailToken(t.db, `${other}.${mac}`)).toBeNull();
+    expect(await readMailToken(t.db, `${body}.${mac.slice(0, -1)}A`)).toBeNull();
+    expect(await readMailToken(t.db, "")).toBeNull();
+    const wrongShape = Buffer.from(JSON.stringify({ k: "thread", u: "7" })).toString("base64url");
+    expect(await readMailToken(t.db, `${wrongShape}.${mac}`)).toBeNull();
+    expect([1, 2, 3, 20].map(retryDelaySeconds)).toEqual([60, 120, 240, 6 * 3600]);
   });
 });
