@@ -176,6 +176,26 @@ export async function fanOutApprovedComment(db: DB, commentId: number): Promise<
   });
 }
 
+/**
+ * A comment was just posted (in the posting transaction): queue its job when it
+ * may tell anyone — an approved reply (the parent's author) or an approved
+ * comment on a watched thread, or a guest asking for replies (the confirmation
+ * link) — and not for every comment, so posting stays as cheap as it was.
+ */
+export async function queueCommentMail(
+  trx: DB,
+  comment: { id: number; articleId: number; parentId: number | null; status: string; user_id: number | null; notify_replies: boolean },
+): Promise<void> {
+  const guestAsks = comment.user_id === null && comment.notify_replies;
+  let approvedNews = false;
+  if (comment.status === "approved") {
+    approvedNews =
+      comment.parentId !== null ||
+      (await trx.selectFrom("thread_watches").select("user_id").where("article_id", "=", comment.articleId).limit(1).executeTakeFirst()) !== undefined;
+  }
+  if (guestAsks || approvedNews) await addJob(trx, "comment_posted", { commentId: comment.id });
+}
+
 /** How long before a guest's address may be sent its confirmation link again. */
 const CONFIRMATION_RESEND_HOURS = 24;
 
