@@ -7,7 +7,7 @@
 //
 //   npm run bench:fanout                        100,000 watchers (about 5 minutes)
 //   npm run bench:fanout -- --watchers 10000    a shorter run
-//   options: --watchers N --concurrency N (WORKER_CONCURRENCY, default 4) --no-kill --json FILE
+//   options: --watchers N --concurrency N (the worker's WORKER_CONCURRENCY; 8 here) --no-kill --json FILE
 // Database: DATABASE_URL's server (a database made for the run and dropped
 // after), or an embedded PostgreSQL in a temporary folder.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -27,7 +27,7 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
   options: {
     watchers: { type: "string", default: "100000" },
-    concurrency: { type: "string", default: process.env.WORKER_CONCURRENCY ?? "4" },
+    concurrency: { type: "string", default: "8" },
     "no-kill": { type: "boolean", default: false },
     json: { type: "string" },
   },
