@@ -19,6 +19,14 @@ export interface PoolOptions {
   statementTimeoutMs?: number;
 }
 
+// Each Kysely instance's pool, for the job queue's own migrations (db/migrate.ts).
+const pools = new WeakMap<object, pg.Pool>();
+
+/** The pg pool under a database made by createDb (undefined for any other Kysely). */
+export function poolOf(db: object): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 export function createDb(connectionString: string, options: PoolOptions = {}): DB {
   const pool = new pg.Pool({
     connectionString,
@@ -44,7 +52,9 @@ export function createDb(connectionString: string, options: PoolOptions = {}): D
   pool.on("connect", (client) => {
     client.on("error", () => undefined);
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }
 
 export const DEFAULT_DATA_DIR = "./data/postgres";

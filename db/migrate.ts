@@ -1,6 +1,11 @@
 import { Migrator, type MigrationProvider } from "kysely/migration";
 import type { Kysely } from "kysely";
+import { Logger, runMigrations } from "graphile-worker";
+import { poolOf } from "./connection";
 import { migrations } from "./migrations/index";
+
+/** graphile-worker's tables and functions live in this schema (app/jobs/queue.server.ts). */
+export const JOB_SCHEMA = "graphile_worker";
 
 const provider: MigrationProvider = {
   async getMigrations() {
@@ -22,5 +27,14 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     const name = failed ? ` (${failed.migrationName})` : "";
     throw new Error(`Migration failed${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // The job queue's schema too (graphile-worker migrates its own, versioned), so a
+  // request can queue a job in its transaction before any worker has started.
+  const pgPool = poolOf(db);
+  if (pgPool) await runMigrations({ pgPool, schema: JOB_SCHEMA, logger: quietLogger });
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
+
+// graphile-worker's own migration notes are not news to whoever runs ours.
+const quietLogger = new Logger(() => (level, message) => {
+  if (level === "error" || level === "warning") console.warn(`[assay] job queue: ${message}`);
+});

@@ -346,6 +346,32 @@ export interface PermalinkRedirectsTable {
   created_at: Timestamp;
 }
 
+export const MAIL_KINDS = ["article", "reply", "thread", "digest", "guest-confirm"] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+export const DELIVERY_STATUSES = ["pending", "sending", "sent", "failed", "skipped"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One mail to one recipient for one event, sent once (migration 0008; see app/models/mail-deliveries.server.ts). */
+export interface MailDeliveriesTable {
+  /** bigint, read as a number (db/connection.ts). */
+  id: Generated<number>;
+  event_key: string;
+  recipient: string;
+  user_id: number | null;
+  kind: MailKind;
+  article_id: number | null;
+  comment_id: number | null;
+  category_id: number | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   categories: CategoriesTable;
   articles: ArticlesTable;
@@ -373,6 +399,7 @@ export interface Database {
   embed_logins: EmbedLoginsTable;
   import_keys: ImportKeysTable;
   permalink_redirects: PermalinkRedirectsTable;
+  mail_deliveries: MailDeliveriesTable;
 }
 
 export const UNKNOWN_URL_CHOICES = ["create", "closed"] as const;

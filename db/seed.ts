@@ -380,12 +380,37 @@ export async function seedDemoAccounts(db: DB): Promise<number> {
     if (result.ok) added += 1;
   }
   // With the accounts (once, when they are new): something for the demo moderator to do,
-  // and a personal feed (shown on /account) with something in it for the demo member.
+  // a personal feed (shown on /account) with something in it for the demo member, and
+  // mail for them made by the real job worker.
   if (added > 0) {
     await seedDemoQueue(db);
     await seedDemoFollows(db);
+    await seedDemoMail(db);
   }
   return added;
+}
+
+/**
+ * Mail for the demo member, made by the real job worker once `npm start` runs:
+ * they watch Policy & Regulation (the worker's first announcement mails them its
+ * articles, and the scheduled one when it appears) and the thread of the first
+ * article (approving a held comment there mails them). Read it at /dev/outbox.
+ */
+async function seedDemoMail(db: DB): Promise<void> {
+  const member = await db.selectFrom("users").select("id").where("email", "=", "member@example.com").executeTakeFirst();
+  const category = await db.selectFrom("categories").select("id").where("slug", "=", "policy-regulation").executeTakeFirst();
+  const article = await db.selectFrom("articles").select("id").where("slug", "=", SEED_ARTICLES[0]!.slug).executeTakeFirst();
+  if (!member || !category || !article) return;
+  await db
+    .insertInto("category_follows")
+    .values({ user_id: member.id, category_id: category.id, level: "watching" })
+    .onConflict((oc) => oc.columns(["user_id", "category_id"]).doNothing())
+    .execute();
+  await db
+    .insertInto("thread_watches")
+    .values({ user_id: member.id, article_id: article.id })
+    .onConflict((oc) => oc.columns(["user_id", "article_id"]).doNothing())
+    .execute();
 }
 
 /**

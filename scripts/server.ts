@@ -70,6 +70,9 @@ export interface AppOptions {
   countQueries?: boolean;
 }
 
+/** The List-Unsubscribe URL of our mail (app/routes/mail.unsubscribe_.one-click.tsx). */
+export const ONE_CLICK_UNSUBSCRIBE_PATH = "/mail/unsubscribe/one-click";
+
 export function createApp(options: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
@@ -111,6 +114,11 @@ export function createApp(options: AppOptions) {
   app.use(express.static("public", { maxAge: "1h" }));
 
   app.use((req, res, next) => {
+    // The one exception: RFC 8058 one-click unsubscribe. Mail providers POST it
+    // from their own servers with neither Origin nor Referer (nor a session); its
+    // signed token is the whole authority and it can only reduce mail, so a
+    // forged cross-site POST gains nothing. Exactly this path, nothing under it.
+    if (req.method === "POST" && req.path === ONE_CLICK_UNSUBSCRIBE_PATH) return next();
     const ok = isSameOriginRequest({
       method: req.method,
       // Scheme, host and port, as the Host rule read them (scripts/trusted-host.ts).

@@ -1,16 +1,22 @@
-// `npm run worker`: the job worker alone (notifications of published articles),
+// `npm run worker`: the job worker alone (notifications and mail: new articles,
+// replies, watched threads, digests, guests' confirmation links; see README "Mail"),
 // for a deployment that runs it apart from the web servers. `npm start` already
 // runs one in-process. With the embedded database it joins the data folder's
 // server (shared with a running `npm start`), or starts one.
 import { createDb, resolveDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import { startWorker } from "../app/jobs/worker.server";
+import { workerConcurrency } from "../app/models/mail-fanout.server";
 
 const { url, embedded } = await resolveDatabase();
-const db = createDb(url, { max: 3, applicationName: "assay-worker" });
+const concurrency = workerConcurrency();
+// Each running job holds at most one connection of ours at a time.
+const db = createDb(url, { max: concurrency + 1, applicationName: "assay-worker" });
 await migrateToLatest(db);
-const worker = await startWorker({ connectionString: url, db });
-console.log("[assay] worker running; Ctrl-C stops it");
+const worker = await startWorker({ connectionString: url, db, concurrency });
+console.log(
+  `[assay] worker running (${concurrency} at once; mail ${process.env.SMTP_URL ? "over SMTP_URL" : "kept in the outbox table: SMTP_URL is not set"}); Ctrl-C stops it`,
+);
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;

@@ -1,4 +1,4 @@
-// Site secrets (cookie signing, IP hashing). From the environment when set;
+// Site secrets (cookie signing, IP hashing, mail links). From the environment when set;
 // otherwise generated once and kept in Postgres, so every app instance behind a
 // load balancer signs and hashes alike without any configuration.
 import { createHmac, randomBytes } from "node:crypto";
@@ -6,8 +6,10 @@ import type { DB } from "../../db/connection";
 
 const cache = new Map<string, string>();
 
-export async function getSiteSecret(db: DB, name: "cookie" | "ip-hash"): Promise<string> {
-  const fromEnv = name === "cookie" ? process.env.SESSION_SECRET : process.env.IP_HASH_SECRET;
+const ENV_NAMES = { cookie: "SESSION_SECRET", "ip-hash": "IP_HASH_SECRET", mail: "MAIL_LINK_SECRET" } as const;
+
+export async function getSiteSecret(db: DB, name: keyof typeof ENV_NAMES): Promise<string> {
+  const fromEnv = process.env[ENV_NAMES[name]];
   if (fromEnv) return fromEnv;
   const cached = cache.get(name);
   if (cached) return cached;

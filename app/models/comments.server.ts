@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { renderCommentMarkdown } from "../lib/markdown.server";
 import { isRefusal, moderateNewComment, type CommentRefusalCode } from "./moderation.server";
+import { queueCommentMail } from "./mail-fanout.server";
 
 export const MAX_THREAD_DEPTH = 5;
 export const DUPLICATE_WINDOW_MINUTES = 10;
@@ -219,8 +220,10 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
         user_agent: input.userAgent.slice(0, 500),
         user_id: input.userId ?? null,
       })
-      .returning(["id", "status"])
+      .returning(["id", "status", "user_id", "notify_replies"])
       .executeTakeFirstOrThrow();
+    // Its notifications and mail (or a guest's confirmation link) come from the job worker.
+    await queueCommentMail(trx, { ...inserted, articleId: input.articleId, parentId: input.parentId });
     return {
       ok: true,
       commentId: inserted.id,

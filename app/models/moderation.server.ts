@@ -22,6 +22,7 @@ import { LOG_ACTIONS, logActions, resolveActor, type Actor, type LogInput } from
 import { getModerationSettings, RATE_WINDOW_MINUTES, type ModerationSettings } from "./moderation-settings.server";
 import { consumeRateLimit } from "./rate-limits.server";
 import { getPostingBlock } from "./restrictions.server";
+import { addJob } from "../jobs/queue.server";
 
 export type Executor = DB | Transaction<Database>;
 
@@ -381,6 +382,8 @@ async function moveComment(
     })
     .where("id", "=", row.id)
     .execute();
+  // Newly approved: the job worker tells the parent's author and the thread's watchers.
+  if (target === "approved" && row.status !== "approved") await addJob(trx, "comment_approved", { commentId: row.id }, { jobKey: `comment_approved:${row.id}` });
   return { actor, action, comment: row, before: row.status, after: target, reason };
 }
 
@@ -584,6 +587,7 @@ export async function replyAsModerator(
       .returning(["id", "article_id", "user_id", "author_name", "author_email"])
       .executeTakeFirstOrThrow();
     entries.push({ actor, action: "reply", comment: reply, before: null, after: "approved", details: { parentId: parent.id } });
+    await addJob(trx, "comment_approved", { commentId: reply.id });
     await logActions(trx, entries);
     return { ok: true, replyId: reply.id, parentApproved } as const;
   });

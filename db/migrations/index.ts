@@ -9,6 +9,7 @@ import * as m0004 from "./0004_performance";
 import * as m0005 from "./0005_report_safeguards";
 import * as m0006 from "./0006_publishing";
 import * as m0007 from "./0007_following";
+import * as m0008 from "./0008_mail_deliveries";
 import * as m0009 from "./0009_imports";
 import * as m0010 from "./0010_embed";
 
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   "0005_report_safeguards": m0005,
   "0006_publishing": m0006,
   "0007_following": m0007,
+  "0008_mail_deliveries": m0008,
   "0009_imports": m0009,
   "0010_embed": m0010,
 };

@@ -263,6 +263,24 @@ const TABLE: Record<string, Case[]> = {
       expect: { guest: "login", unconfirmed: 403, member: 403, moderator: 403, editor: "ok", admin: "ok" },
     },
   ],
+  // Mail links: signed tokens, no login; a token that is not ours is a 400 for everyone.
+  "mail.confirm": [
+    { method: "GET", path: "/mail/confirm?token=not-a-token", data: true, expect: { guest: 400, unconfirmed: 400, member: 400, moderator: 400 } },
+    { method: "POST", path: "/mail/confirm", form: () => ({ token: "not-a-token" }), expect: { guest: 400, unconfirmed: 400, member: 400, moderator: 400 } },
+  ],
+  "mail.unsubscribe": [
+    { method: "GET", path: "/mail/unsubscribe?token=not-a-token", data: true, expect: { guest: 400, unconfirmed: 400, member: 400, moderator: 400 } },
+    { method: "POST", path: "/mail/unsubscribe", form: () => ({ token: "not-a-token", choice: "nothing" }), expect: { guest: 400, unconfirmed: 400, member: 400, moderator: 400 } },
+  ],
+  "mail.unsubscribe_.one-click": [
+    { method: "GET", path: "/mail/unsubscribe/one-click?token=not-a-token", expect: { guest: "away", unconfirmed: "away", member: "away", moderator: "away" } },
+    {
+      method: "POST",
+      path: "/mail/unsubscribe/one-click?token=not-a-token",
+      form: () => ({ "List-Unsubscribe": "One-Click" }),
+      expect: { guest: 400, unconfirmed: 400, member: 400, moderator: 400 },
+    },
+  ],
   "reset-password": [
     { method: "GET", path: "/reset-password?token=not-a-token", data: true, expect: ANYONE },
     { method: "POST", path: "/reset-password", form: () => ({ token: "not-a-token", password: "a long new password" }), expect: { guest: 400, unconfirmed: 400, member: 400, moderator: 400 } },
