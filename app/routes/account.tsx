@@ -25,6 +25,7 @@ import {
 } from "~/models/accounts.server";
 import { endOtherSessions, endUserSession, listUserSessions } from "~/models/sessions.server";
 import { findAccountById } from "~/models/users.server";
+import { getNotifyRepliesDefault, setNotifyRepliesDefault } from "~/models/follows.server";
 import { readForm } from "~/lib/forms.server";
 import { pageHeaders } from "~/lib/route-headers";
 
@@ -41,6 +42,7 @@ const NOTICES: Record<string, string> = {
   password: "Your password has been changed. Every other session of your account has ended.",
   "session-ended": "That session has ended.",
   "sessions-ended": "Every other session of your account has ended.",
+  "reply-default": "Your choice for replies to your comments has been saved.",
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -49,7 +51,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request, context);
   const account = await findAccountById(db, user.id);
   if (!account) throw redirect("/login", { status: 303 });
-  const sessions = await listUserSessions(db, user.id, current?.session.id ?? null);
+  const [sessions, notifyRepliesDefault] = await Promise.all([
+    listUserSessions(db, user.id, current?.session.id ?? null),
+    getNotifyRepliesDefault(db, user.id),
+  ]);
   return json({
     account: {
       id: account.id,
@@ -61,11 +66,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       joinedAt: account.createdAt.toISOString(),
     },
     sessions,
+    notifyRepliesDefault,
     notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
   });
 }
 
-type Intent = "name" | "email" | "resend-verification" | "password" | "end-session" | "end-other-sessions" | "delete";
+type Intent = "name" | "email" | "resend-verification" | "password" | "end-session" | "end-other-sessions" | "delete" | "reply-default";
 
 function problem(
   intent: Intent,
@@ -141,6 +147,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       return done("session-ended");
     }
+    case "reply-default": {
+      // The box sends "1" when ticked and nothing when not.
+      await setNotifyRepliesDefault(db, user.id, form.get("notifyReplies") === "1");
+      return done("reply-default");
+    }
     case "end-other-sessions": {
       await endOtherSessions(db, user.id, currentToken);
       return done("sessions-ended");
@@ -185,7 +196,7 @@ function browserName(userAgent: string): string {
 }
 
 export default function AccountRoute() {
-  const { account, sessions, notice } = useLoaderData<typeof loader>();
+  const { account, sessions, notice, notifyRepliesDefault } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (intent: Intent): Partial<Record<string, string>> => (actionData?.intent === intent ? actionData.errors : {});
   const formErrorFor = (intent: Intent) => (actionData?.intent === intent ? actionData.formError : null);
@@ -316,6 +327,25 @@ export default function AccountRoute() {
           <p>
             <button type="submit" className="button">
               Change the password
+            </button>
+          </p>
+        </Form>
+      </section>
+
+      <section className="account-section" aria-labelledby="replies-heading">
+        <h2 id="replies-heading">Replies to your comments</h2>
+        <Form method="post" className="account-form">
+          <input type="hidden" name="intent" value="reply-default" />
+          <p className="account-field account-field--checkbox">
+            <input id="notifyReplies" name="notifyReplies" type="checkbox" value="1" defaultChecked={notifyRepliesDefault} />{" "}
+            <label htmlFor="notifyReplies" className="inline-label">
+              Notify me of replies to my comments (the box on the comment form starts ticked)
+            </label>
+          </p>
+          <p className="field-hint">You can still change it on each comment. What you follow is on <Link to="/following">Following</Link>.</p>
+          <p>
+            <button type="submit" className="button">
+              Save
             </button>
           </p>
         </Form>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CategoryLinks } from "~/components/CategoryLinks";
-import { CommentForm, HONEYPOT_FIELD } from "~/components/CommentForm";
+import { CommentForm, HONEYPOT_FIELD, NOTIFY_REPLIES_FIELD } from "~/components/CommentForm";
 import { ServerHtml } from "~/components/ServerHtml";
 import { ThreadPager } from "~/components/ThreadPager";
 import { DateTime } from "~/components/DateTime";
@@ -21,6 +21,8 @@ import { publicUrl } from "~/lib/urls.server";
 import { newsArticleJsonLd } from "~/lib/structured-data.server";
 import { findArticleRedirect } from "~/models/publishing.server";
 import { commentLocation } from "~/models/threads.server";
+import { getArticleFollowState } from "~/models/follows.server";
+import { WatchThreadForm } from "~/components/FollowControls";
 import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation.server";
 import { readForm } from "~/lib/forms.server";
 import { parseId } from "~/lib/params";
@@ -86,9 +88,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const replyToId = replyToParam(url);
   const replyTo = replyToId ? await getReplyTarget(db, article.id, replyToId) : null;
   const { commenting } = view;
+  // The member's own part of the page: watching this thread, and their "Notify me of replies" default.
+  const follow = user ? await getArticleFollowState(db, user.id, article.id) : null;
   return json(
     {
       member: user ? { displayName: user.displayName, emailVerified: user.emailVerified } : null,
+      follow,
       commenting,
       article,
       // In a document the thread goes in the page only (see ServerHtml); in data, here.
@@ -114,18 +119,20 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect(`${articlePath}#comments`, { headers: unchangedHeaders() });
 
   const values = formValues(form, COMMENT_FIELDS);
+  // "Notify me of replies": ticked or not, as sent (members' box starts ticked by their default).
+  const notifyReplies = form.get(NOTIFY_REPLIES_FIELD) === "1";
   const user = await getCurrentUser(request, context);
-  if (user && !user.emailVerified) return json({ errors: {}, values, formError: UNVERIFIED_COMMENT_MESSAGE }, { status: 403 });
+  if (user && !user.emailVerified) return json({ errors: {}, values, notifyReplies, formError: UNVERIFIED_COMMENT_MESSAGE }, { status: 403 });
   const memberEmail = user ? await getUserEmail(db, user.id) : null;
   // A member signs with their account: the name and email come from it, not from the form.
   const submitted = user && memberEmail ? { ...values, author: user.displayName, email: memberEmail, url: "" } : values;
   const parsed = parseForm(guestCommentSchema, submitted);
-  if (!parsed.ok) return json({ errors: parsed.errors, values, formError: null }, { status: 400 });
+  if (!parsed.ok) return json({ errors: parsed.errors, values, notifyReplies, formError: null }, { status: 400 });
 
   const parentText = String(form.get("comment_parent") ?? "0").trim();
   const parentNumber = parentText === "0" || parentText === "" ? 0 : parseId(parentText);
   if (parentNumber === null) {
-    return json({ errors: {}, values, formError: PARENT_MESSAGE }, { status: 400 });
+    return json({ errors: {}, values, notifyReplies, formError: PARENT_MESSAGE }, { status: 400 });
   }
   const result = await postComment(db, {
     articleId: article.id,
@@ -137,20 +144,21 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     ipHash: await hashIp(db, context.clientIp),
     userAgent: request.headers.get("User-Agent") ?? "",
     userId: user && memberEmail ? user.id : null,
+    notifyReplies,
   });
   if (!result.ok) {
     switch (result.error) {
       case "duplicate":
-        return json({ errors: {}, values, formError: DUPLICATE_MESSAGE }, { status: 409 });
+        return json({ errors: {}, values, notifyReplies, formError: DUPLICATE_MESSAGE }, { status: 409 });
       case "parent-not-found":
-        return json({ errors: {}, values, formError: PARENT_MESSAGE }, { status: 400 });
+        return json({ errors: {}, values, notifyReplies, formError: PARENT_MESSAGE }, { status: 400 });
       case "article-not-found":
         throw new Response("Article not found", { status: 404 });
       default: {
         // A moderation rule refused it: say why beside the form, keep what was typed.
         const rateLimited = result.error === "rate-limited";
         const headers = rateLimited && result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
-        return json({ errors: {}, values, formError: result.message }, { status: rateLimited ? 429 : 403, headers });
+        return json({ errors: {}, values, notifyReplies, formError: result.message }, { status: rateLimited ? 429 : 403, headers });
       }
     }
   }
@@ -171,7 +179,7 @@ function commentsHeading(count: number, title: string) {
 }
 
 export default function ArticleRoute() {
-  const { article, threadHtml, pagination, replyTo, shareUrl, member, commenting } = useLoaderData<typeof loader>();
+  const { article, threadHtml, pagination, replyTo, shareUrl, member, commenting, follow } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const articlePath = `/articles/${article.slug}`;
   const formAction = replyTo ? `${articlePath}?replytocom=${replyTo.id}` : articlePath;
@@ -199,6 +207,7 @@ export default function ArticleRoute() {
       <div className="article__body" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
       <ShareLinks url={shareUrl} title={article.title} />
       <CategoryLinks categories={article.categories} />
+      <WatchThreadForm action={`${articlePath}/watch`} watching={follow ? follow.watchingThread : null} />
       <section id="comments" className="comments" aria-labelledby="comments-heading">
         <h2 id="comments-heading" className="comments__heading">
           {commentsHeading(article.approvedCommentCount, article.title)}
@@ -227,6 +236,7 @@ export default function ArticleRoute() {
             errors={actionData?.errors}
             formError={actionData?.formError}
             member={member}
+            notifyReplies={actionData ? actionData.notifyReplies : (follow?.notifyRepliesDefault ?? false)}
           />
         )}
       </section>
