@@ -37,13 +37,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // The header's badge (members only: a guest's header is the same for all, and cached).
   const unread = user ? await countUnreadNotifications(context.db, user.id) : 0;
   return json(
-    { categories, user: user ? { id: user.id, displayName: user.displayName, role: user.role, unread } : null },
+    { categories, user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null, unreadNotifications: unread },
     cookie ? { headers: { "Set-Cookie": cookie } } : undefined,
   );
 }
 
 /** Log in / Sign up for a guest; the member's name (to /account) and Log out otherwise. */
-function AccountNav({ user }: { user: { id: number; displayName: string; role: Role; unread: number } | null }) {
+function AccountNav({ user, unread }: { user: { id: number; displayName: string; role: Role } | null; unread: number }) {
   const location = useLocation();
   const here = `${location.pathname}${location.search}`;
   const onAccountPage = ["/login", "/signup", "/forgot-password", "/reset-password", "/verify-email"].includes(location.pathname);
@@ -62,8 +62,8 @@ function AccountNav({ user }: { user: { id: number; displayName: string; role: R
       {hasRole(user.role, "editor") ? <Link to="/admin/articles">Publishing</Link> : null}
       <Link to="/following">Following</Link>
       {/* A full load: the badge (root data) is read afresh. */}
-      <Link to="/notifications" reloadDocument className="site-account__notifications" aria-label={user.unread ? `Notifications, ${user.unread} unread` : "Notifications"}>
-        Notifications{user.unread ? <span className="badge badge--count" aria-hidden="true">{user.unread > 99 ? "99+" : user.unread}</span> : null}
+      <Link to="/notifications" reloadDocument className="site-account__notifications" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
+        Notifications{unread ? <span className="badge badge--count" aria-hidden="true">{unread > 99 ? "99+" : unread}</span> : null}
       </Link>
       <Link to="/account" aria-label={`Your account (${user.displayName})`}>
         {user.displayName}
@@ -99,7 +99,7 @@ export function Layout({ children }: { children: ReactNode }) {
               Assay
             </Link>
             <p className="site-tagline">Rare earth news, and the investors who discuss it</p>
-            <AccountNav user={data?.user ?? null} />
+            <AccountNav user={data?.user ?? null} unread={data?.unreadNotifications ?? 0} />
             {data?.categories?.length ? (
               <nav aria-label="Categories" className="site-nav">
                 <ul>

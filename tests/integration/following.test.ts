@@ -23,6 +23,7 @@ import { countUnreadNotifications, listNotifications, markAllNotificationsRead, 
 import { createUser } from "~/models/users.server";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader as followingLoader } from "~/routes/following";
+import { DEMO_FOLLOWS, SEED_ARTICLES, seed, seedDemoAccounts } from "../../db/seed";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createCategory, createComment } from "../support/factories";
 
@@ -303,5 +304,30 @@ describe("/notifications", () => {
     const off = await createComment(t.db, article.id);
     const rows = await t.db.selectFrom("comments").select(["id", "notify_replies"]).where("id", "in", [on.commentId, off.commentId]).orderBy("id").execute();
     expect(rows.map((r) => r.notify_replies)).toEqual([true, false]);
+  });
+});
+
+describe("the demo seed", () => {
+  it("gives the demo member follows at several levels, a watched thread, and read and unread notifications, once", async () => {
+    await seed(t.db);
+    await seedDemoAccounts(t.db);
+    await seedDemoAccounts(t.db);
+    const m = (await t.db.selectFrom("users").select("id").where("email", "=", "member@example.com").executeTakeFirstOrThrow()).id;
+    const follows = await t.db.selectFrom("category_follows as f").innerJoin("categories as c", "c.id", "f.category_id").select(["c.slug", "f.level"]).where("f.user_id", "=", m).orderBy("c.slug").execute();
+    expect(Object.fromEntries(follows.map((f) => [f.slug, f.level]))).toEqual(DEMO_FOLLOWS);
+    expect(await t.db.selectFrom("thread_watches").select("article_id").where("user_id", "=", m).execute()).toHaveLength(1);
+    const notices = (await listNotifications(t.db, { userId: m })).notifications;
+    expect(notices.map((n) => [n.kind, n.read])).toEqual([
+      ["reply", false],
+      ["article", true],
+    ]);
+    expect(await countUnreadNotifications(t.db, m)).toBe(1);
+    // Muted ESG & Safety: the Baogang article is on a guest's home page, not the demo member's, nor their Following page.
+    const baogang = SEED_ARTICLES[0]!.slug;
+    expect((await listHomeArticles(t.db, { userId: null })).articles.map((a) => a.slug)).toContain(baogang);
+    expect((await listHomeArticles(t.db, { userId: m })).articles.map((a) => a.slug)).not.toContain(baogang);
+    const following = await getFollowingPage(t.db, { userId: m });
+    expect(following.articles.map((a) => a.slug)).toEqual([SEED_ARTICLES[1]!.slug, SEED_ARTICLES[2]!.slug]);
+    expect(following.articles.map((a) => a.isNew)).toEqual([true, false]);
   });
 });
