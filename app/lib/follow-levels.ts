@@ -18,6 +18,12 @@ export const FOLLOW_LEVEL_TEXT: Record<FollowChoice, { label: string; descriptio
   none: { label: "Not following", description: "Nothing: the category as any reader sees it." },
 };
 
+/** The levels whose categories fill /following (and the personal feed). */
+export const FOLLOWING_PAGE_LEVELS: readonly FollowLevel[] = ["watching", "following"];
+
+/** Levels that count as following a category (its follower count); muting is not following. */
+export const FOLLOWER_LEVELS: readonly FollowLevel[] = ["watching", "following", "daily", "weekly"];
+
 export function parseFollowChoice(value: unknown): FollowChoice | null {
   return typeof value === "string" && (FOLLOW_CHOICES as readonly string[]).includes(value) ? (value as FollowChoice) : null;
 }

@@ -4,17 +4,21 @@
 // (app/jobs/); this module is the reading and choosing side.
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
-import { FOLLOW_CHOICES, FOLLOW_LEVEL_TEXT, FOLLOW_LEVELS, parseFollowChoice, type FollowChoice, type FollowLevel } from "../lib/follow-levels";
+import {
+  FOLLOW_CHOICES,
+  FOLLOW_LEVEL_TEXT,
+  FOLLOW_LEVELS,
+  FOLLOWER_LEVELS,
+  FOLLOWING_PAGE_LEVELS,
+  parseFollowChoice,
+  type FollowChoice,
+  type FollowLevel,
+} from "../lib/follow-levels";
 import { SLUG_PATTERN } from "../lib/slugs";
 import { listPublishedArticles, type ArticleSummary } from "./articles.server";
 
-export { FOLLOW_CHOICES, FOLLOW_LEVEL_TEXT, FOLLOW_LEVELS, parseFollowChoice, type FollowChoice, type FollowLevel };
+export { FOLLOW_CHOICES, FOLLOW_LEVEL_TEXT, FOLLOW_LEVELS, FOLLOWER_LEVELS, FOLLOWING_PAGE_LEVELS, parseFollowChoice, type FollowChoice, type FollowLevel };
 
-/** The levels whose categories fill /following (and the personal feed). */
-export const FOLLOWING_PAGE_LEVELS: readonly FollowLevel[] = ["watching", "following"];
-
-/** Levels that count as following a category (its follower count); muting is not following. */
-export const FOLLOWER_LEVELS: readonly FollowLevel[] = ["watching", "following", "daily", "weekly"];
 
 // --- categories ---------------------------------------------------------------
 

@@ -3,11 +3,11 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CategoryLinks } from "~/components/CategoryLinks";
 import { DateTime } from "~/components/DateTime";
-import { FOLLOW_LEVEL_TEXT } from "~/lib/follow-levels";
+import { FOLLOW_LEVEL_TEXT, FOLLOWING_PAGE_LEVELS } from "~/lib/follow-levels";
 import { isValidInstant } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
 import { requireUser } from "~/lib/session.server";
-import { FOLLOWING_PAGE_LEVELS, getFollowingPage, markFollowingVisited } from "~/models/follows.server";
+import { getFollowingPage, markFollowingVisited } from "~/models/follows.server";
 
 export const meta: MetaFunction = () => [{ title: "Following: Assay" }];
 
