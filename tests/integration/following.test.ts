@@ -17,12 +17,14 @@ import {
   markFollowingVisited,
   parseFollowIntent,
   setCategoryFollow,
+  setNotifyRepliesDefault,
   setThreadWatch,
 } from "~/models/follows.server";
 import { countUnreadNotifications, listNotifications, markAllNotificationsRead, openNotification } from "~/models/notifications.server";
 import { createUser } from "~/models/users.server";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader as followingLoader } from "~/routes/following";
+import { action as articleAction, loader as articleLoader } from "~/routes/articles.$slug";
 import { DEMO_FOLLOWS, SEED_ARTICLES, seed, seedDemoAccounts } from "../../db/seed";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createCategory, createComment } from "../support/factories";
@@ -329,5 +331,42 @@ describe("the demo seed", () => {
     const following = await getFollowingPage(t.db, { userId: m });
     expect(following.articles.map((a) => a.slug)).toEqual([SEED_ARTICLES[1]!.slug, SEED_ARTICLES[2]!.slug]);
     expect(following.articles.map((a) => a.isNew)).toEqual([true, false]);
+  });
+});
+
+describe("Notify me of replies, through the article page", () => {
+  it("starts ticked from a member's default, off for a guest, and the comment stores what was sent", async () => {
+    const article = await createArticle(t.db);
+    const m = await member();
+    const cookie = (await startSession(t.db, new Request("http://localhost/login"), m)).split(";")[0]!;
+    const context = { db: t.db, clientIp: "127.0.0.1" };
+    const load = async (headers: Record<string, string>) =>
+      (await (await articleLoader({ request: new Request(`http://localhost/articles/${article.slug}`, { headers }), params: { slug: article.slug }, context } as never)).json()) as {
+        follow: { notifyRepliesDefault: boolean; watchingThread: boolean } | null;
+      };
+    expect((await load({})).follow).toBeNull();
+    expect((await load({ Cookie: cookie })).follow).toEqual({ notifyRepliesDefault: true, watchingThread: false });
+    await setNotifyRepliesDefault(t.db, m, false);
+    expect((await load({ Cookie: cookie })).follow?.notifyRepliesDefault).toBe(false);
+
+    const post = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+      articleAction({
+        request: new Request(`http://localhost/articles/${article.slug}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+          body: new URLSearchParams({ comment_parent: "0", url: "", ...fields }),
+        }),
+        params: { slug: article.slug },
+        context,
+      } as never);
+    await post({ comment: "Ticked by a member.", notify_replies: "1" }, { Cookie: cookie });
+    await post({ comment: "Left unticked by a member." }, { Cookie: cookie });
+    await post({ comment: "A guest asks for replies.", author: "Guest", email: "guest@example.com", notify_replies: "1" });
+    const rows = await t.db.selectFrom("comments").select(["body_markdown", "notify_replies"]).orderBy("id").execute();
+    expect(rows.map((r) => [r.body_markdown, r.notify_replies])).toEqual([
+      ["Ticked by a member.", true],
+      ["Left unticked by a member.", false],
+      ["A guest asks for replies.", true],
+    ]);
   });
 });
