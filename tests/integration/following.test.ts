@@ -24,6 +24,7 @@ import { countUnreadNotifications, listNotifications, markAllNotificationsRead, 
 import { createUser } from "~/models/users.server";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader as followingLoader } from "~/routes/following";
+import { action as accountAction, loader as accountLoader } from "~/routes/account";
 import { action as articleAction, loader as articleLoader } from "~/routes/articles.$slug";
 import { DEMO_FOLLOWS, SEED_ARTICLES, seed, seedDemoAccounts } from "../../db/seed";
 import { useTestDatabase } from "../support/db";
@@ -368,5 +369,31 @@ describe("Notify me of replies, through the article page", () => {
       ["Left unticked by a member.", false],
       ["A guest asks for replies.", true],
     ]);
+  });
+});
+
+describe("/account: the reply default", () => {
+  it("is saved from the form's box (ticked or not) and read back by the page", async () => {
+    const m = await member();
+    const cookie = (await startSession(t.db, new Request("http://localhost/login"), m)).split(";")[0]!;
+    const context = { db: t.db, clientIp: "127.0.0.1" };
+    const save = (fields: Record<string, string>) =>
+      accountAction({
+        request: new Request("http://localhost/account", {
+          method: "POST",
+          headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ intent: "reply-default", ...fields }),
+        }),
+        params: {},
+        context,
+      } as never);
+    const read = async () =>
+      ((await (await accountLoader({ request: new Request("http://localhost/account", { headers: { Cookie: cookie } }), params: {}, context } as never)).json()) as { notifyRepliesDefault: boolean })
+        .notifyRepliesDefault;
+    expect(await read()).toBe(true);
+    expect((await save({})).status).toBe(303);
+    expect(await read()).toBe(false);
+    await save({ notifyReplies: "1" });
+    expect(await read()).toBe(true);
   });
 });
