@@ -294,7 +294,12 @@ export async function getFollowingPage(
 
 /** The member saw /following now: what comes after is new next time. */
 export async function markFollowingVisited(db: DB, userId: number, at: Date = new Date()): Promise<void> {
-  await db.updateTable("users").set({ following_visited_at: at }).where("id", "=", userId).execute();
+  // Every view of the page writes this: it need not wait for the disk (a crash may at worst
+  // forget the last visit, and show its articles as new once more).
+  await db.transaction().execute(async (trx) => {
+    await sql`set local synchronous_commit = off`.execute(trx);
+    await trx.updateTable("users").set({ following_visited_at: at }).where("id", "=", userId).execute();
+  });
 }
 
 // --- the member's reply default (/account) --------------------------------------
