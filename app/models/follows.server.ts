@@ -254,32 +254,38 @@ export interface FollowingPage {
  */
 export async function getFollowingPage(
   db: DB,
-  input: { userId: number; cursor?: string | null; since?: Date | null; now?: Date },
+  input: { userId: number; cursor?: string | null; since?: Date | null; now?: Date; visit?: Date },
 ): Promise<FollowingPage> {
   const [user, categories] = await Promise.all([
     db.selectFrom("users").select("following_visited_at").where("id", "=", input.userId).executeTakeFirst(),
     listFollowedCategories(db, input.userId),
   ]);
   const since = input.since !== undefined ? input.since : (user?.following_visited_at ?? null);
+  // This view is a visit: the mark moves on beside the reads (which already know `since`).
+  const visited = input.visit ? markFollowingVisited(db, input.userId, input.visit) : Promise.resolve();
   const follows = categories.some((c) => FOLLOWING_PAGE_LEVELS.includes(c.level));
-  const page = follows
-    ? await listPublishedArticles(db, {
-        cursor: input.cursor,
-        now: input.now,
-        member: { userId: input.userId, inLevels: FOLLOWING_PAGE_LEVELS, hideMuted: true },
-      })
-    : { articles: [], nextCursor: null };
-  const ids = page.articles.map((a) => a.id);
-  const counts = new Map<number, number>();
-  if (ids.length && since) {
-    // One index range per article of the page (comments_thread_idx: article, status, created_at),
-    // never a walk through every comment since the visit.
-    const { rows } = await sql<{ id: number; n: number }>`
-      select p.id, (select count(*) from comments c where c.article_id = p.id and c.status = 'approved' and c.created_at > ${since}) as n
-      from unnest(${ids}::int[]) as p(id)
-    `.execute(db);
-    for (const r of rows) counts.set(r.id, Number(r.n));
-  }
+  const listed = (async () => {
+    const page = follows
+      ? await listPublishedArticles(db, {
+          cursor: input.cursor,
+          now: input.now,
+          member: { userId: input.userId, inLevels: FOLLOWING_PAGE_LEVELS, hideMuted: true },
+        })
+      : { articles: [], nextCursor: null };
+    const ids = page.articles.map((a) => a.id);
+    const counts = new Map<number, number>();
+    if (ids.length && since) {
+      // One index range per article of the page (comments_thread_idx: article, status, created_at),
+      // never a walk through every comment since the visit.
+      const { rows } = await sql<{ id: number; n: number }>`
+        select p.id, (select count(*) from comments c where c.article_id = p.id and c.status = 'approved' and c.created_at > ${since}) as n
+        from unnest(${ids}::int[]) as p(id)
+      `.execute(db);
+      for (const r of rows) counts.set(r.id, Number(r.n));
+    }
+    return { page, counts };
+  })();
+  const [{ page, counts }] = await Promise.all([listed, visited]);
   return {
     articles: page.articles.map((a) => ({
       ...a,

@@ -7,7 +7,7 @@ import { FOLLOW_LEVEL_TEXT, FOLLOWING_PAGE_LEVELS } from "~/lib/follow-levels";
 import { isValidInstant } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
 import { requireUser } from "~/lib/session.server";
-import { getFollowingPage, markFollowingVisited } from "~/models/follows.server";
+import { getFollowingPage } from "~/models/follows.server";
 
 export const meta: MetaFunction = () => [{ title: "Following: Assay" }];
 
@@ -21,10 +21,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Older pages keep the "new since" their first page had (that visit moved it on).
   const sinceParam = url.searchParams.get("since");
   const since = cursor && sinceParam && isValidInstant(sinceParam) ? new Date(sinceParam) : undefined;
-  const now = new Date();
-  const page = await getFollowingPage(context.db, { userId: user.id, cursor, since });
   // The first page is the visit: what comes after now is new next time.
-  if (!cursor) await markFollowingVisited(context.db, user.id, now);
+  const page = await getFollowingPage(context.db, { userId: user.id, cursor, since, visit: cursor ? undefined : new Date() });
   return json(page);
 }
 
