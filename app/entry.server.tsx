@@ -11,6 +11,8 @@ import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { retryAfterHeaders } from "~/lib/database-unavailable.server";
 import { documentCsp } from "~/lib/csp.server";
+import { embedFrameAncestors } from "~/lib/embed-hosts.server";
+import { isEmbeddable } from "~/lib/embed-route";
 import { ServerFragments } from "~/lib/server-fragments";
 
 export default function handleRequest(
@@ -30,6 +32,8 @@ export default function handleRequest(
   // the error page's route exports no headers, so the thrown response's are added here.
   if (responseStatusCode === 503) for (const [name, value] of Object.entries(retryAfterHeaders())) responseHeaders.set(name, value);
   // Inline script only as Remix wrote it here: this page's own hashes (see app/lib/csp.ts).
-  responseHeaders.set("Content-Security-Policy", documentCsp(html, { development: process.env.NODE_ENV === "development" }));
+  // The embed alone may sit in the news sites' frames (EMBED_HOSTS); every other page, in none but ours.
+  const frameAncestors = isEmbeddable(remixContext) ? embedFrameAncestors() : undefined;
+  responseHeaders.set("Content-Security-Policy", documentCsp(html, { development: process.env.NODE_ENV === "development", frameAncestors }));
   return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
 }

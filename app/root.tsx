@@ -10,6 +10,7 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -19,6 +20,7 @@ import { getCurrentUser, sessionCookieUpdate } from "./lib/session.server";
 import { listCategories } from "./models/categories.server";
 import { countUnreadNotifications } from "./models/notifications.server";
 import { hasRole, type Role } from "./lib/roles";
+import { isEmbedMatch } from "./lib/embed-route";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: "/styles/assay.css" },
@@ -80,6 +82,27 @@ function AccountNav({ user, unread }: { user: { id: number; displayName: string;
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const matches = useMatches();
+  if (isEmbedMatch(matches)) {
+    // The embed, inside a news site's page: the thread and its form alone, no site
+    // chrome, and no Remix scripts (its form is plain HTML; its one script is its own).
+    return (
+      <html lang="en" className="embed">
+        <head>
+          <meta charSet="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <Meta />
+          <Links />
+        </head>
+        <body className="embed">
+          <main id="main" className="embed-main">
+            {children}
+          </main>
+        </body>
+      </html>
+    );
+  }
   return (
     <html lang="en">
       <head>

@@ -345,6 +345,28 @@ export interface Database {
   thread_watches: ThreadWatchesTable;
   guest_mail_addresses: GuestMailAddressesTable;
   notifications: NotificationsTable;
+  embed_settings: EmbedSettingsTable;
+  embed_logins: EmbedLoginsTable;
+}
+
+export const UNKNOWN_URL_CHOICES = ["create", "closed"] as const;
+/** For a page on an allowed host that no article has yet: create its thread on first view, or say comments are not open. */
+export type UnknownUrlChoice = (typeof UNKNOWN_URL_CHOICES)[number];
+
+/** One row (migration 0010): the editors' embedding setting. */
+export interface EmbedSettingsTable {
+  id: Generated<boolean>;
+  unknown_urls: ColumnType<UnknownUrlChoice, UnknownUrlChoice | undefined, UnknownUrlChoice>;
+  updated_at: Timestamp;
+  updated_by: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** One-time tickets from the log-in popup to the embedded frame (migration 0010); only their hash. */
+export interface EmbedLoginsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
 export type Category = Selectable<CategoriesTable>;

@@ -243,7 +243,22 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
     }
   }
   articlesAdded += await seedEditorialDemo(db, now);
+  await seedEmbedDemo(db);
   return { categoriesAdded: categories.length, articlesAdded, commentsAdded };
+}
+
+/** The demo news site of `npm run embed:demo` (scripts/embed-demo.ts): start the forum with EMBED_HOSTS=localhost:8090. */
+export const EMBED_DEMO_ORIGIN = "http://localhost:8090";
+/** Its page for the Baogang article: the seed gives that article this canonical URL, so the page shows its thread. */
+export const EMBED_DEMO_ARTICLE_PATH = "/2026/baogang-safety-inspections";
+const EMBED_DEMO_ARTICLE_SLUG = "baogang-orders-safety-and-environmental-inspections-at-key-mines";
+
+/** One seeded article is also a page of the demo news site (articles.canonical_url), once. */
+async function seedEmbedDemo(db: DB): Promise<void> {
+  const url = `${EMBED_DEMO_ORIGIN}${EMBED_DEMO_ARTICLE_PATH}`;
+  const taken = await db.selectFrom("articles").select("id").where("canonical_url", "=", url).executeTakeFirst();
+  if (taken) return;
+  await db.updateTable("articles").set({ canonical_url: url }).where("slug", "=", EMBED_DEMO_ARTICLE_SLUG).where("canonical_url", "is", null).execute();
 }
 
 const EDITORS_DESK = { id: null, name: "Assay newsroom" };
@@ -351,8 +366,12 @@ export async function seedDemoAccounts(db: DB): Promise<number> {
     const result = await createUser(db, { ...account, emailVerified: true });
     if (result.ok) added += 1;
   }
-  // With the accounts (once, when they are new): something for the demo moderator to do.
-  if (added > 0) await seedDemoQueue(db);
+  // With the accounts (once, when they are new): something for the demo moderator to do,
+  // and a personal feed (shown on /account) with something in it for the demo member.
+  if (added > 0) {
+    await seedDemoQueue(db);
+    await seedDemoFollows(db);
+  }
   // Every start (each step is idempotent): what the demo member follows and has been told.
   await seedDemoFollowing(db);
   return added;
@@ -485,4 +504,19 @@ async function seedDemoQueue(db: DB): Promise<void> {
   if (reported) {
     await reportComment(db, { commentId: reported.id, reporterId: member.id, reason: "off-topic", details: "This is about another company.", clientIp: "127.0.0.1" });
   }
+}
+
+/**
+ * The demo member watches "China" and follows "Supply Chain", so their personal
+ * feed (its address is on /account) carries articles from the first start.
+ */
+async function seedDemoFollows(db: DB): Promise<void> {
+  const member = await db.selectFrom("users").select("id").where("email", "=", "member@example.com").executeTakeFirst();
+  const categories = await db.selectFrom("categories").select(["id", "slug"]).where("slug", "in", ["china", "supply-chain"]).execute();
+  if (!member || categories.length === 0) return;
+  await db
+    .insertInto("category_follows")
+    .values(categories.map((c) => ({ user_id: member.id, category_id: c.id, level: c.slug === "china" ? ("watching" as const) : ("following" as const) })))
+    .onConflict((oc) => oc.columns(["user_id", "category_id"]).doNothing())
+    .execute();
 }

@@ -291,6 +291,28 @@ async function measurePair(
   return figures;
 }
 
+/** Runs of several URLs in turn, each with its headers and the statuses it must answer. */
+async function measureInTurn(loads: { name: string; url: string; headers?: Record<string, string>; statuses?: string[] }[]): Promise<Figure[]> {
+  const spec = (i: number, duration: number): LoadSpec => ({
+    url: loads[i]!.url,
+    connections: CONNECTIONS,
+    duration,
+    headers: { ...GZIP, ...(loads[i]!.headers ?? {}) },
+  });
+  for (let i = 0; i < loads.length; i++) await load(spec(i, 1));
+  const runs: LoadResult[][] = loads.map(() => []);
+  for (let r = 0; r < settings.runs; r++) {
+    for (let i = 0; i < loads.length; i++) {
+      const result = await load(spec(i, settings.seconds));
+      checkStatuses(loads[i]!.name, result, loads[i]!.statuses);
+      runs[i]!.push(result);
+    }
+  }
+  const figures = runs.map(summarize);
+  loads.forEach((l, i) => log(`${l.name}: ${figures[i]!.rps} req/s, p50 ${figures[i]!.p50} ms, p99 ${figures[i]!.p99} ms${rssNote()}`));
+  return figures;
+}
+
 /** The median of the run-by-run ratios a[i] / b[i]. */
 function pairedRatio(a: Figure, b: Figure, pick: (r: LoadResult) => number): number {
   return round(median(a.runs.map((r, i) => pick(r) / pick(b.runs[i]!))), 3);
@@ -703,6 +725,37 @@ async function main() {
     row("Category page, rendered (1 conn.)", `${categoryRendered.rps}`, `${categoryRendered.p50}`, `${categoryRendered.p99}`, "");
     measurements.home = { guest: home, rendered: homeRendered };
     measurements.category = { guest: category, rendered: categoryRendered };
+
+    // 5b. The feeds as guests' readers poll them: the site's and a category's (from memory,
+    // as guest pages are), and the 304 a reader with the current copy gets. Ratios to the
+    // guest article page, measured in turn with them.
+    const feedProbe = await get(`${a.url}/feed.xml`, GZIP);
+    const categoryFeedProbe = await get(`${a.url}/categories/china/feed.xml`, GZIP);
+    const feedEtag = String((await get(`${a.url}/feed.xml`, GZIP)).headers.etag ?? "");
+    if (feedProbe.status !== 200 || categoryFeedProbe.status !== 200 || !feedEtag) {
+      throw new Error(`feeds: /feed.xml answered ${feedProbe.status}, the category feed ${categoryFeedProbe.status}, ETag "${feedEtag}"`);
+    }
+    const [feedArticle, siteFeed, categoryFeedFigure, feed304] = await measureInTurn([
+      { name: "guest article page (with the feeds)", url: `${a.url}${hotPath}` },
+      { name: "GET /feed.xml (guest)", url: `${a.url}/feed.xml` },
+      { name: "GET /categories/china/feed.xml (guest)", url: `${a.url}/categories/china/feed.xml` },
+      { name: "GET /feed.xml, If-None-Match (304)", url: `${a.url}/feed.xml`, headers: { "if-none-match": feedEtag }, statuses: ["304"] },
+    ]) as [Figure, Figure, Figure, Figure];
+    const feedRatio = pairedRatio(siteFeed, feedArticle, (r) => r.rps);
+    const categoryFeedRatio = pairedRatio(categoryFeedFigure, feedArticle, (r) => r.rps);
+    const feed304Ratio = pairedRatio(feed304, feedArticle, (r) => r.rps);
+    measurements.feeds = {
+      article: feedArticle,
+      site: { ...siteFeed, bytesGzip: feedProbe.body.length, ratio: feedRatio },
+      category: { ...categoryFeedFigure, bytesGzip: categoryFeedProbe.body.length, ratio: categoryFeedRatio },
+      notModified: { ...feed304, ratio: feed304Ratio },
+    };
+    row("Feed /feed.xml, guest", `${siteFeed.rps}`, `${siteFeed.p50}`, `${siteFeed.p99}`, `${feedProbe.body.length} gz`, `feed/article = ${feedRatio}`);
+    row("Category feed, guest", `${categoryFeedFigure.rps}`, `${categoryFeedFigure.p50}`, `${categoryFeedFigure.p99}`, `${categoryFeedProbe.body.length} gz`, `feed/article = ${categoryFeedRatio}`);
+    row("Feed 304 (If-None-Match)", `${feed304.rps}`, `${feed304.p50}`, `${feed304.p99}`, "0", `304/article = ${feed304Ratio} (article ${feedArticle.rps} req/s)`);
+    targets.siteFeed = { name: "/feed.xml as a guest vs the guest article page (req/s)", figure: feedRatio, unit: "ratio", target: ">= 0.5", met: feedRatio >= 0.5 };
+    targets.categoryFeed = { name: "A category feed as a guest vs the guest article page (req/s)", figure: categoryFeedRatio, unit: "ratio", target: ">= 0.5", met: categoryFeedRatio >= 0.5 };
+    targets.feed304 = { name: "A feed's 304 vs the guest article page (req/s)", figure: feed304Ratio, unit: "ratio", target: ">= 1", met: feed304Ratio >= 1 };
     const pending = await largeDb.selectFrom("comments").select(sql<number>`count(*)`.as("n")).where("status", "=", "pending").executeTakeFirstOrThrow();
     const probeStart = performance.now();
     const queueProbe = await get(`${a.url}/moderation`, { ...GZIP, cookie: people.moderator });

@@ -21,10 +21,10 @@ import {
   UNCHANGED_HEADER,
   acceptsGzip,
   cacheKey,
-  etagMatches,
   guestCacheControl,
   isPersonalRequest,
   makeEtag,
+  notModified,
   parseCacheTags,
   pathOfKey,
   pathTag,
@@ -65,7 +65,12 @@ interface Lead {
 const LEAD = Symbol("assay.pageCacheLead");
 const PERSONAL = Symbol("assay.personal");
 const UNCHANGED = Symbol("assay.unchanged");
-type Marked = Response & { [LEAD]?: Lead; [PERSONAL]?: boolean; [UNCHANGED]?: boolean };
+const CONDITIONS = Symbol("assay.conditions");
+interface Conditions {
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
+}
+type Marked = Response & { [LEAD]?: Lead; [PERSONAL]?: boolean; [UNCHANGED]?: boolean; [CONDITIONS]?: Conditions };
 
 export interface PageCacheHttpOptions {
   /** s-maxage for shared caches (CDN, nginx) on guest pages, in seconds. */
@@ -82,7 +87,9 @@ export function pageCacheMiddleware(cache: PageCache, options: PageCacheHttpOpti
       "cache-control": guestControl,
       vary: "Accept-Encoding, Cookie",
     };
-    if (etagMatches(req.headers["if-none-match"], page.etag)) {
+    // The render that fills the cache ran without the request's conditions (see serve): they apply here.
+    const conditions = (res as Marked)[CONDITIONS] ?? { ifNoneMatch: req.headers["if-none-match"], ifModifiedSince: req.headers["if-modified-since"] };
+    if (notModified(conditions, page.etag, page.headers["last-modified"])) {
       res.writeHead(304, headers);
       res.end();
       return;
@@ -128,6 +135,11 @@ export function pageCacheMiddleware(cache: PageCache, options: PageCacheHttpOpti
     const ticket = cache.begin();
     const settle = cache.lead(key);
     marked[LEAD] = { key, ticket, settle };
+    // A route that answers conditional requests itself (the feeds) must render the whole
+    // page for the cache to keep; the request's conditions are applied when it is sent.
+    marked[CONDITIONS] = { ifNoneMatch: req.headers["if-none-match"], ifModifiedSince: req.headers["if-modified-since"] };
+    delete req.headers["if-none-match"];
+    delete req.headers["if-modified-since"];
     // However the response ends (not cacheable, an error, the client went away), waiters move on.
     res.once("close", () => settle(null));
     next();

@@ -18,7 +18,11 @@ export function securityHeaders() {
     // req.secure: https here, or from a proxy trusted by TRUST_PROXY.
     if (req.secure) res.setHeader("Strict-Transport-Security", HSTS);
     onHeaders(res, function () {
-      if (!this.getHeader("Content-Security-Policy")) this.setHeader("Content-Security-Policy", BASELINE_CSP);
+      const csp = this.getHeader("Content-Security-Policy");
+      if (!csp) this.setHeader("Content-Security-Policy", BASELINE_CSP);
+      // The embed's policy names the news sites that may frame it (EMBED_HOSTS); the
+      // older header, which cannot name them, would forbid what the policy allows.
+      else if (!/frame-ancestors 'self'(;|$)/.test(String(csp))) this.removeHeader("X-Frame-Options");
     });
     next();
   };

@@ -12,12 +12,21 @@ import { allowedOriginsFromEnv, claimedOrigin, isSameOriginRequest } from "../ap
 import { bodyLimit } from "./body-limit";
 import { securityHeaders } from "./security-headers";
 import { trustedHost } from "./trusted-host";
-import { createPageCache, type PageCache } from "../app/lib/page-cache.server";
+import { CACHE_TAG_HEADER, createPageCache, type PageCache } from "../app/lib/page-cache.server";
 import { createArticleViewCache, type ArticleViewCache } from "../app/lib/article-view-cache.server";
 import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
 import { QUERY_COUNT_HEADER, QueryCountPlugin, withQueryTally, type QueryTally } from "../app/lib/query-count.server";
 import { pageCacheMiddleware } from "./page-cache-http";
 import { withDatabaseUnavailablePages } from "./database-unavailable-http";
+
+function dropCacheTagHeader(_req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: express.Response, ...args: unknown[]) {
+    res.removeHeader(CACHE_TAG_HEADER);
+    return (writeHead as (...a: unknown[]) => express.Response).apply(this, args);
+  } as express.Response["writeHead"];
+  next();
+}
 
 export const BUILD_PATH = path.resolve("build/index.js");
 
@@ -81,6 +90,8 @@ export function createApp(options: AppOptions) {
     : null;
   // First of all: a guest's page from memory costs no more than this.
   if (cacheLayer) app.use(cacheLayer.serve);
+  // Without the cache, the routes' internal tag header (cache-tags.ts) still never reaches the browser.
+  else app.use(dropCacheTagHeader);
   const countQueries = options.countQueries ?? process.env.ASSAY_QUERY_COUNT === "1";
   const db = countQueries ? options.db.withPlugin(new QueryCountPlugin()) : options.db;
   if (countQueries) {

@@ -3,6 +3,7 @@
 // plain links, not Remix's <Link> (the page turns same-site clicks on them into
 // client-side navigations; see ServerHtml).
 import { DateTime } from "./DateTime";
+import { withQuery } from "~/lib/thread-links";
 
 export interface ThreadNodeView {
   id: number;
@@ -50,7 +51,7 @@ function Replies({ node, articlePath }: { node: ThreadNodeView; articlePath: str
       ) : null}
       {node.moreReplies ? (
         <p className="comment__more">
-          <a href={`${articlePath}?thread=${node.id}#comment-${node.id}`}>More replies{node.hidden ? "" : ` to ${node.authorName}`}</a>
+          <a href={`${withQuery(articlePath)}thread=${node.id}#comment-${node.id}`}>More replies{node.hidden ? "" : ` to ${node.authorName}`}</a>
         </p>
       ) : null}
     </>
@@ -90,7 +91,7 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
         {held ? null : (
           <p className="comment__actions">
             <a
-              href={`${articlePath}?replytocom=${node.id}#respond`}
+              href={`${withQuery(articlePath)}replytocom=${node.id}#respond`}
               aria-label={`Reply to ${node.authorName}`}
               rel="nofollow"
             >

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { withQuery } from "~/lib/thread-links";
 
 /** Where the reader is in a long thread (see app/models/threads.server.ts). */
 export interface ThreadPagination {
@@ -17,7 +18,7 @@ export function ThreadPager({ articlePath, pagination }: { articlePath: string; 
     return (
       <nav aria-label="Replies" className="pager comments-pager">
         {nextCursor ? (
-          <Link to={`${articlePath}?thread=${conversationId}&after=${encodeURIComponent(nextCursor)}#comments`}>Load more replies</Link>
+          <Link to={`${withQuery(articlePath)}thread=${conversationId}&after=${encodeURIComponent(nextCursor)}#comments`}>Load more replies</Link>
         ) : null}
         <Link to={`${articlePath}#comments`}>Back to all comments</Link>
       </nav>
@@ -26,7 +27,7 @@ export function ThreadPager({ articlePath, pagination }: { articlePath: string; 
   if (!nextCursor && !continued) return null;
   return (
     <nav aria-label="More comments" className="pager comments-pager">
-      {nextCursor ? <Link to={`${articlePath}?after=${encodeURIComponent(nextCursor)}#comments`}>Load more comments</Link> : null}
+      {nextCursor ? <Link to={`${withQuery(articlePath)}after=${encodeURIComponent(nextCursor)}#comments`}>Load more comments</Link> : null}
       {continued ? <Link to={`${articlePath}#comments`}>Back to the first comments</Link> : null}
     </nav>
   );

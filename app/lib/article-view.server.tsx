@@ -36,6 +36,10 @@ export interface ArticleViewRequest {
   heldCommentIds: number[];
   /** "guest", or the member's role: views are kept per kind of viewer. */
   viewer: string;
+  /** Where the thread's own links (Reply, More replies) lead; default the article page. The embed passes its own. */
+  articlePath?: (slug: string) => string;
+  /** Kept apart from the article page's views (the links differ): e.g. "embed". */
+  variant?: string;
 }
 
 export async function loadArticleView(
@@ -46,7 +50,7 @@ export async function loadArticleView(
   const after = parseThreadCursor(input.url.searchParams.get("after"));
   const conversationId = parseId(input.url.searchParams.get("thread"));
   const shared = cache && input.heldCommentIds.length === 0 ? cache : null;
-  const key = `${input.slug}|${conversationId ?? ""}|${after ? formatThreadCursor(after) : ""}|${input.viewer}`;
+  const key = `${input.slug}|${conversationId ?? ""}|${after ? formatThreadCursor(after) : ""}|${input.viewer}${input.variant ? `|${input.variant}` : ""}`;
   const hit = shared?.get(key);
   if (hit) return hit;
   const ticket = shared?.begin() ?? 0;
@@ -59,7 +63,7 @@ export async function loadArticleView(
     getCommentingRules(db, article.id),
   ]);
   const page = conversation ?? (await getThreadPage(db, article.id, { ...options, after: conversationId ? null : after }));
-  const articlePath = `/articles/${article.slug}`;
+  const articlePath = input.articlePath ? input.articlePath(article.slug) : `/articles/${article.slug}`;
   const view: ArticleView = {
     article,
     threadHtml: page.thread.length ? renderToStaticMarkup(<CommentThread thread={page.thread} articlePath={articlePath} />) : "",

@@ -19,8 +19,12 @@ export function inlineScriptHashes(html: string): string[] {
   return [...hashes];
 }
 
-/** The policy of a rendered document. `development`: Remix's live reload talks over a websocket. */
-export function documentCsp(html: string, options: { development?: boolean } = {}): string {
+/**
+ * The policy of a rendered document. `development`: Remix's live reload talks over
+ * a websocket. `frameAncestors`: who may show it in a frame; by default only this
+ * site (the /embed page passes the news sites of EMBED_HOSTS, app/lib/embed-hosts.server.ts).
+ */
+export function documentCsp(html: string, options: { development?: boolean; frameAncestors?: string } = {}): string {
   return [
     "default-src 'self'",
     `script-src 'self' ${inlineScriptHashes(html).join(" ")}`.trim(),
@@ -32,8 +36,8 @@ export function documentCsp(html: string, options: { development?: boolean } = {
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    // Not inside another site's frame (until an embed says otherwise).
-    "frame-ancestors 'self'",
+    // Not inside another site's frame, unless this is the embed (EMBED_HOSTS).
+    `frame-ancestors ${options.frameAncestors ?? "'self'"}`,
   ].join("; ");
 }
 

@@ -31,7 +31,10 @@ export async function readHeldCommentIds(db: DB, request: Request): Promise<numb
 export async function rememberHeldComment(db: DB, request: Request, commentId: number): Promise<string> {
   const ids = (await readHeldCommentIds(db, request)).filter((id) => id !== commentId);
   ids.push(commentId);
-  // Secure whenever the site is served over https (behind a proxy too, with TRUST_PROXY).
+  // Over https (behind a proxy too, with TRUST_PROXY) it must also work inside a news
+  // site's page (/embed): SameSite=None, Secure, and Partitioned (kept for that site
+  // alone, CHIPS). Over plain http (local development): SameSite=Lax, as before.
   const secure = new URL(request.url).protocol === "https:";
-  return (await heldCookie(db)).serialize(ids.slice(-MAX_REMEMBERED), { secure });
+  const thirdParty = secure ? ({ sameSite: "none", partitioned: true } as const) : {};
+  return (await heldCookie(db)).serialize(ids.slice(-MAX_REMEMBERED), { secure, ...thirdParty });
 }

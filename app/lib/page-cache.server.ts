@@ -8,6 +8,7 @@
 // net, invalidation by tag), ETags. The HTTP side is in scripts/page-cache-http.ts.
 import { createHash } from "node:crypto";
 import { CACHE_TAG_HEADER as TAG_HEADER, UNCHANGED_HEADER as UNCHANGED } from "./cache-tags";
+import { PUBLIC_FEED_PATH } from "./feed-paths";
 import { parseId, parseInstantCursor } from "./params";
 
 /** The NOTIFY channel the migration's triggers send on (db/migrations/0004_performance.ts). */
@@ -59,12 +60,13 @@ export function isPersonalRequest(cookieHeader: string | undefined | null): bool
 /**
  * The cache key of a request URL (path and query as sent), or null when the page
  * must not come from the cache: static files, query parameters that are not
- * CACHEABLE_PARAMS with a valid value.
+ * CACHEABLE_PARAMS with a valid value. The public feeds (/feed.xml…) are kept as pages are.
  */
 export function cacheKey(rawUrl: string): string | null {
   const queryAt = rawUrl.indexOf("?");
   const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
-  if (!path.startsWith("/") || path.startsWith("/build/") || /\.[a-z0-9]+$/i.test(path)) return null;
+  if (!path.startsWith("/") || path.startsWith("/build/")) return null;
+  if (/\.[a-z0-9]+$/i.test(path) && !PUBLIC_FEED_PATH.test(path)) return null;
   if (queryAt === -1) return path;
   const params = new URLSearchParams(rawUrl.slice(queryAt + 1));
   const seen = new Set<string>();
@@ -110,6 +112,18 @@ export function parseInvalidation(payload: string | undefined): number[] | "*" {
 
 export function makeEtag(body: Buffer): string {
   return `W/"${createHash("sha1").update(body).digest("base64url")}"`;
+}
+
+/**
+ * True when a conditional GET may be answered 304 (RFC 9110 13.1.1-13.1.3): If-None-Match
+ * names the entity tag; without If-None-Match, If-Modified-Since is not before Last-Modified.
+ */
+export function notModified(conditions: { ifNoneMatch?: string; ifModifiedSince?: string }, etag: string, lastModified?: string): boolean {
+  if (conditions.ifNoneMatch) return etagMatches(conditions.ifNoneMatch, etag);
+  if (!conditions.ifModifiedSince || !lastModified) return false;
+  const since = Date.parse(conditions.ifModifiedSince);
+  const modified = Date.parse(lastModified);
+  return Number.isFinite(since) && Number.isFinite(modified) && modified <= since;
 }
 
 /** True when If-None-Match names this entity tag (or `*`). */

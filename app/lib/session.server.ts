@@ -104,10 +104,16 @@ export async function requireAnonymous(request: Request, context: Context, to = 
 
 // --- cookies -----------------------------------------------------------------
 
-/** Secure whenever the site is served over https (behind a proxy too, with TRUST_PROXY). */
+/**
+ * Over https (behind a proxy too, with TRUST_PROXY): `SameSite=None; Secure;
+ * Partitioned`, so the session also works inside a news site's page (/embed), as a
+ * cookie kept apart for that site (CHIPS); on the forum itself it is an ordinary
+ * cookie of the forum. Over plain http (local development) SameSite=Lax, as ever.
+ */
 function serialize(request: Request, cookie: Cookie): string {
   const secure = new URL(request.url).protocol === "https:";
-  return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure }).serialize();
+  if (!secure) return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure }).serialize();
+  return `${new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure, sameSite: "none" }).serialize()}; Partitioned`;
 }
 
 /**

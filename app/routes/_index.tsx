@@ -4,6 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ArticleList } from "~/components/ArticleList";
 import { listHomeArticles } from "~/models/follows.server";
 import { listCacheTag } from "~/lib/cache-tags";
+import { feedLinks, siteFeedPath } from "~/lib/feed-paths";
 import { pageHeaders } from "~/lib/route-headers";
 import { hasRole } from "~/lib/roles";
 import { getCurrentUser } from "~/lib/session.server";
@@ -11,6 +12,10 @@ import { getCurrentUser } from "~/lib/session.server";
 export const meta: MetaFunction = () => [
   { title: "Assay: rare earth news and investor discussion" },
   { name: "description", content: "The latest rare earth industry news, with moderated discussion among investors." },
+  ...feedLinks([
+    { title: "Assay: latest articles (RSS)", href: siteFeedPath("rss"), format: "rss" },
+    { title: "Assay: latest articles (Atom)", href: siteFeedPath("atom"), format: "atom" },
+  ]),
 ];
 
 // Guests' copies may be cached; any change to an article drops every list. A

@@ -26,6 +26,9 @@ import {
 import { endOtherSessions, endUserSession, listUserSessions } from "~/models/sessions.server";
 import { findAccountById } from "~/models/users.server";
 import { getNotifyRepliesDefault, setNotifyRepliesDefault } from "~/models/follows.server";
+import { ensureFeedToken } from "~/models/feeds.server";
+import { personalFeedPath } from "~/lib/feed-paths";
+import { publicUrl } from "~/lib/urls.server";
 import { readForm } from "~/lib/forms.server";
 import { pageHeaders } from "~/lib/route-headers";
 
@@ -43,6 +46,7 @@ const NOTICES: Record<string, string> = {
   "session-ended": "That session has ended.",
   "sessions-ended": "Every other session of your account has ended.",
   "reply-default": "Your choice for replies to your comments has been saved.",
+  "feed-reset": "Your personal feed has a new address. The old one no longer works: give the new one to your feed reader.",
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -55,6 +59,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listUserSessions(db, user.id, current?.session.id ?? null),
     getNotifyRepliesDefault(db, user.id),
   ]);
+  // The personal feed's secret address, made the first time the member looks.
+  const feedToken = await ensureFeedToken(db, user.id);
   return json({
     account: {
       id: account.id,
@@ -67,6 +73,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     },
     sessions,
     notifyRepliesDefault,
+    personalFeed: { rss: publicUrl(context, personalFeedPath(feedToken, "rss")), atom: publicUrl(context, personalFeedPath(feedToken, "atom")) },
     notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
   });
 }
@@ -196,7 +203,7 @@ function browserName(userAgent: string): string {
 }
 
 export default function AccountRoute() {
-  const { account, sessions, notice, notifyRepliesDefault } = useLoaderData<typeof loader>();
+  const { account, sessions, personalFeed, notice, notifyRepliesDefault } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (intent: Intent): Partial<Record<string, string>> => (actionData?.intent === intent ? actionData.errors : {});
   const formErrorFor = (intent: Intent) => (actionData?.intent === intent ? actionData.formError : null);
@@ -378,6 +385,32 @@ export default function AccountRoute() {
             </button>
           </Form>
         ) : null}
+      </section>
+
+      <section className="account-section" aria-labelledby="feed-heading">
+        <h2 id="feed-heading">Your personal feed</h2>
+        <p>
+          The newest articles of the categories you watch or follow, for your feed reader. The address is secret: anyone who
+          has it can read the feed, so keep it to yourself.
+        </p>
+        <dl className="feed-addresses">
+          <dt>RSS</dt>
+          <dd>
+            <code>{personalFeed.rss}</code>
+          </dd>
+          <dt>Atom</dt>
+          <dd>
+            <code>{personalFeed.atom}</code>
+          </dd>
+        </dl>
+        <form method="post" action="/account/feed">
+          <p>
+            <button type="submit" className="button button--quiet">
+              Give my feed a new address
+            </button>{" "}
+            The current address stops working at once.
+          </p>
+        </form>
       </section>
 
       <section className="account-section" aria-labelledby="delete-heading">

@@ -28,6 +28,9 @@ export default function AdminLayout() {
           <li>
             <NavLink to="/admin/categories">Categories</NavLink>
           </li>
+          <li>
+            <NavLink to="/admin/embedding">Embedding</NavLink>
+          </li>
         </ul>
       </nav>
       <Outlet />

@@ -2,31 +2,27 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CategoryLinks } from "~/components/CategoryLinks";
-import { CommentForm, HONEYPOT_FIELD, NOTIFY_REPLIES_FIELD } from "~/components/CommentForm";
+import { CommentForm } from "~/components/CommentForm";
 import { ServerHtml } from "~/components/ServerHtml";
 import { ThreadPager } from "~/components/ThreadPager";
 import { DateTime } from "~/components/DateTime";
 import { ShareLinks } from "~/components/ShareLinks";
 import { getPublishedArticle } from "~/models/articles.server";
-import { getReplyTarget, postComment } from "~/models/comments.server";
+import { getReplyTarget } from "~/models/comments.server";
 import { CLOSED_MESSAGE } from "~/lib/moderation-text";
 import { loadArticleView } from "~/lib/article-view.server";
-import { articleCacheTag, UNCHANGED_HEADER, unchangedHeaders } from "~/lib/cache-tags";
-import { readHeldCommentIds, rememberHeldComment } from "~/lib/held-comments.server";
-import { hashIp } from "~/lib/secrets.server";
+import { articleCacheTag } from "~/lib/cache-tags";
+import { handleCommentPost } from "~/lib/comment-post.server";
+import { readHeldCommentIds } from "~/lib/held-comments.server";
 import { getCurrentUser } from "~/lib/session.server";
-import { UNVERIFIED_COMMENT_MESSAGE } from "~/lib/account-messages";
-import { getUserEmail } from "~/models/users.server";
 import { publicUrl } from "~/lib/urls.server";
 import { newsArticleJsonLd } from "~/lib/structured-data.server";
 import { findArticleRedirect } from "~/models/publishing.server";
-import { commentLocation } from "~/models/threads.server";
 import { getArticleFollowState } from "~/models/follows.server";
 import { WatchThreadForm } from "~/components/FollowControls";
-import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation.server";
-import { readForm } from "~/lib/forms.server";
 import { parseId } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
+import { feedLinks } from "~/lib/feed-paths";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Article not found: Assay" }];
@@ -47,12 +43,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { name: "twitter:title", content: article.title },
     { name: "twitter:description", content: article.excerpt },
     { "script:ld+json": data.jsonLd },
+    ...feedLinks([{ title: `Comments on ${article.title} (RSS)`, href: `${shareUrl}/comments.xml`, format: "rss" }]),
   ];
 };
-
-const DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!";
-const PARENT_MESSAGE =
-  "The comment you are replying to is not on this article, or no longer exists. Your comment was not posted; you can post it as a new comment.";
 
 function replyToParam(url: URL): number | null {
   return parseId(url.searchParams.get("replytocom"));
@@ -108,69 +101,14 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const { db } = context;
-  const article = await getPublishedArticle(db, params.slug ?? "");
+  const article = await getPublishedArticle(context.db, params.slug ?? "");
   if (!article) throw new Response("Article not found", { status: 404 });
   const articlePath = `/articles/${article.slug}`;
-  const form = await readForm(request);
-
-  // A bot filled the hidden field: pretend all went well and keep nothing.
-  const honeypot = form.get(HONEYPOT_FIELD);
-  if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect(`${articlePath}#comments`, { headers: unchangedHeaders() });
-
-  const values = formValues(form, COMMENT_FIELDS);
-  // "Notify me of replies": ticked or not, as sent (members' box starts ticked by their default).
-  const notifyReplies = form.get(NOTIFY_REPLIES_FIELD) === "1";
-  const user = await getCurrentUser(request, context);
-  if (user && !user.emailVerified) return json({ errors: {}, values, notifyReplies, formError: UNVERIFIED_COMMENT_MESSAGE }, { status: 403 });
-  const memberEmail = user ? await getUserEmail(db, user.id) : null;
-  // A member signs with their account: the name and email come from it, not from the form.
-  const submitted = user && memberEmail ? { ...values, author: user.displayName, email: memberEmail, url: "" } : values;
-  const parsed = parseForm(guestCommentSchema, submitted);
-  if (!parsed.ok) return json({ errors: parsed.errors, values, notifyReplies, formError: null }, { status: 400 });
-
-  const parentText = String(form.get("comment_parent") ?? "0").trim();
-  const parentNumber = parentText === "0" || parentText === "" ? 0 : parseId(parentText);
-  if (parentNumber === null) {
-    return json({ errors: {}, values, notifyReplies, formError: PARENT_MESSAGE }, { status: 400 });
-  }
-  const result = await postComment(db, {
+  return handleCommentPost(request, context, {
     articleId: article.id,
-    parentId: parentNumber === 0 ? null : parentNumber,
-    authorName: parsed.data.author,
-    authorEmail: parsed.data.email,
-    authorUrl: parsed.data.url,
-    body: parsed.data.comment,
-    ipHash: await hashIp(db, context.clientIp),
-    userAgent: request.headers.get("User-Agent") ?? "",
-    userId: user && memberEmail ? user.id : null,
-    notifyReplies,
+    pagePath: articlePath,
+    commentHref: (search, commentId) => `${articlePath}${search}#comment-${commentId}`,
   });
-  if (!result.ok) {
-    switch (result.error) {
-      case "duplicate":
-        return json({ errors: {}, values, notifyReplies, formError: DUPLICATE_MESSAGE }, { status: 409 });
-      case "parent-not-found":
-        return json({ errors: {}, values, notifyReplies, formError: PARENT_MESSAGE }, { status: 400 });
-      case "article-not-found":
-        throw new Response("Article not found", { status: 404 });
-      default: {
-        // A moderation rule refused it: say why beside the form, keep what was typed.
-        const rateLimited = result.error === "rate-limited";
-        const headers = rateLimited && result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
-        return json({ errors: {}, values, notifyReplies, formError: result.message }, { status: rateLimited ? 429 : 403, headers });
-      }
-    }
-  }
-  const headers = new Headers();
-  if (result.status === "pending") {
-    headers.append("Set-Cookie", await rememberHeldComment(db, request, result.commentId));
-    // Held: only its poster sees it (by the cookie), so guests' cached pages stay right.
-    headers.set(UNCHANGED_HEADER, "1");
-  }
-  // To the page of the thread that shows it: a long thread's new comment is not on page one.
-  const location = await commentLocation(db, result.commentId);
-  return redirect(location?.href ?? `${articlePath}#comment-${result.commentId}`, { status: 303, headers });
 }
 
 function commentsHeading(count: number, title: string) {

@@ -8,11 +8,18 @@ import { findCategoryRedirect, getCategoryBySlug } from "~/models/categories.ser
 import { countFollowers, formatFollowIntent, getCategoryFollow, parseFollowChoice, setCategoryFollow } from "~/models/follows.server";
 import { listCacheTag, unchangedHeaders } from "~/lib/cache-tags";
 import { readForm } from "~/lib/forms.server";
+import { categoryFeedPath, feedLinks } from "~/lib/feed-paths";
 import { pageHeaders } from "~/lib/route-headers";
 import { getCurrentUser } from "~/lib/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.category.name}: Assay` : "Category not found: Assay" },
+  ...(data
+    ? feedLinks([
+        { title: `Assay: ${data.category.name} (RSS)`, href: categoryFeedPath(data.category.slug, "rss"), format: "rss" },
+        { title: `Assay: ${data.category.name} (Atom)`, href: categoryFeedPath(data.category.slug, "atom"), format: "atom" },
+      ])
+    : []),
 ];
 
 // Guests' copies may be cached; any change to an article drops every list. A member's page is theirs.

@@ -9,6 +9,7 @@ import * as m0004 from "./0004_performance";
 import * as m0005 from "./0005_report_safeguards";
 import * as m0006 from "./0006_publishing";
 import * as m0007 from "./0007_following";
+import * as m0010 from "./0010_embed";
 
 export const migrations: Record<string, Migration> = {
   "0001_articles_and_comments": m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0005_report_safeguards": m0005,
   "0006_publishing": m0006,
   "0007_following": m0007,
+  "0010_embed": m0010,
 };

@@ -120,7 +120,7 @@ test("every kind of page runs under the CSP without a single violation, and hydr
   const editorPage = await (await browser.newContext()).newPage();
   const editorReported = await watchViolations(editorPage);
   await logIn(editorPage, editor.email);
-  for (const path of ["/", "/admin/articles", "/admin/articles/new", `/admin/articles/${article.id}`, `/admin/articles/${article.id}/revisions`, "/admin/categories"]) {
+  for (const path of ["/", "/admin/articles", "/admin/articles/new", `/admin/articles/${article.id}`, `/admin/articles/${article.id}/revisions`, "/admin/categories", "/admin/embedding"]) {
     await visit(editorPage, editorReported, path, 200);
   }
 });

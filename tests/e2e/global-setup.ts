@@ -44,12 +44,16 @@ export default async function globalSetup() {
   }
 
   const port = await freePort();
+  // Two news sites for tests/e2e/embed.spec.ts, on other localhost ports (other origins):
+  // the first is allowed to embed threads (EMBED_HOSTS), the second is not.
+  const embedSitePort = await freePort();
+  const otherSitePort = await freePort();
   let log = "";
   const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
     cwd: root,
     // Every test posts from 127.0.0.1: the comment rate limit (5 per IP per 10 minutes) is off here
     // and covered by tests/integration/moderation-rules.test.ts instead.
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ASSAY_SEED: "0", ASSAY_RATE_LIMITS: "off", ASSAY_DEV_OUTBOX: "1" },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ASSAY_SEED: "0", ASSAY_RATE_LIMITS: "off", ASSAY_DEV_OUTBOX: "1", EMBED_HOSTS: `localhost:${embedSitePort}` },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk) => (log += chunk));
@@ -65,6 +69,8 @@ export default async function globalSetup() {
   }
   process.env.E2E_BASE_URL = baseUrl;
   process.env.E2E_DATABASE_URL = databaseUrl;
+  process.env.E2E_EMBED_SITE_PORT = String(embedSitePort);
+  process.env.E2E_OTHER_SITE_PORT = String(otherSitePort);
   console.log(`[e2e] app on ${baseUrl}, database ${name} on ${server.describe}`);
 
   return async () => {

@@ -15,6 +15,7 @@ import type { Role } from "../../db/schema";
 import { approveComment } from "~/models/moderation.server";
 import { REPORTS_PER_MEMBER } from "~/models/reports.server";
 import { createUser } from "~/models/users.server";
+import { ensureFeedToken } from "~/models/feeds.server";
 import { startSession } from "~/lib/session.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createCategory, createComment } from "../support/factories";
@@ -35,7 +36,7 @@ type Persona = (typeof PERSONAS)[number];
  * "ok" (2xx; for an action also a redirect that is not to /login: it was done),
  * or an exact status.
  */
-type Answer = "login" | "away" | "ok" | 400 | 403 | 404;
+type Answer = "login" | "away" | "ok" | 400 | 403 | 404 | 405;
 
 /**
  * Per persona: guest, unconfirmed member, member and moderator always; editor and
@@ -52,6 +53,8 @@ interface Fixtures {
   categorySlug: string;
   /** A notification of the member's (someone else's for every other persona). */
   memberNotificationId: number;
+  /** The secret of a member's personal feed (a member of its own: others reset theirs here). */
+  feedToken: string;
   /** A fresh pending guest comment for each call (actions change what they act on). */
   pendingComment: () => Promise<number>;
   /** A fresh approved comment by the editor. */
@@ -95,6 +98,9 @@ const articleForm = (intent: string, version = "0") => ({
   intent,
 });
 
+/** The fixture article's page on the news site (EMBED_HOSTS allows its host). */
+const EMBED_PAGE = "https://news.authorisation.example/2026/story";
+
 const statusForm = (intent: string, id: number, status: string) => ({ intent, comment: `${id}:${status}`, reason: "", returnTo: "/moderation" });
 
 /** Every file in app/routes, by its name without extension: what it must do for whom. */
@@ -129,6 +135,22 @@ const TABLE: Record<string, Case[]> = {
     { method: "GET", path: "/admin/categories", data: true, expect: EDITORS_ONLY },
     { method: "POST", path: "/admin/categories", form: (_f, who) => ({ intent: "create", name: `Category of the ${who}`, slug: "", description: "" }), expect: EDITORS_ONLY },
   ],
+  // The feeds: public, or opened by the secret in their URL (a feed reader has no session).
+  "feed[.]xml": [{ method: "GET", path: "/feed.xml", expect: ANYONE }],
+  "atom[.]xml": [{ method: "GET", path: "/atom.xml", expect: ANYONE }],
+  "categories.$slug.feed[.]xml": [{ method: "GET", path: "/categories/no-such-category/feed.xml", expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } }],
+  "categories.$slug.atom[.]xml": [{ method: "GET", path: "/categories/no-such-category/atom.xml", expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } }],
+  "articles.$slug.comments[.]xml": [{ method: "GET", path: (f) => `/articles/${f.articleSlug}/comments.xml`, expect: ANYONE }],
+  "feeds.$token.feed[.]xml": [
+    { method: "GET", path: (f) => `/feeds/${f.feedToken}/feed.xml`, expect: ANYONE },
+    // A session is no key: a wrong token is a 404 for everyone.
+    { method: "GET", path: `/feeds/${"x".repeat(43)}/feed.xml`, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+  ],
+  "feeds.$token.atom[.]xml": [
+    { method: "GET", path: (f) => `/feeds/${f.feedToken}/atom.xml`, expect: ANYONE },
+    { method: "GET", path: `/feeds/${"x".repeat(43)}/atom.xml`, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+  ],
+  "account.feed": [{ method: "POST", path: "/account/feed", form: () => ({}), expect: MEMBER_ONLY }],
   "robots[.]txt": [{ method: "GET", path: "/robots.txt", expect: ANYONE }],
   "sitemap[.]xml": [{ method: "GET", path: "/sitemap.xml", expect: ANYONE }],
   "articles.$slug": [
@@ -140,6 +162,27 @@ const TABLE: Record<string, Case[]> = {
       // Guests may comment (the default rule); a member must confirm their address first.
       expect: { guest: "ok", unconfirmed: 403, member: "ok", moderator: "ok" },
     },
+  ],
+  // The thread in a news site's frame (EMBED_HOSTS names the fixture article's site): read and posted to as the article page.
+  embed: [
+    { method: "GET", path: `/embed?url=${encodeURIComponent(EMBED_PAGE)}`, data: true, expect: ANYONE },
+    {
+      method: "POST",
+      path: `/embed?url=${encodeURIComponent(EMBED_PAGE)}`,
+      form: (_f, who) => ({ comment: `A framed comment from the ${who} ${Math.random()}`, author: "Guest Poster", email: "poster@example.com", url: "", comment_parent: "0" }),
+      expect: { guest: "ok", unconfirmed: 403, member: "ok", moderator: "ok" },
+    },
+  ],
+  // The log-in popup's last page: a guest logs in first; any member gets a ticket.
+  "embed_.login": [{ method: "GET", path: "/embed/login", data: true, expect: MEMBER_ONLY }],
+  // The frame trades a ticket for a session: a made-up ticket is refused for anyone.
+  "embed_.session": [
+    { method: "GET", path: "/embed/session", data: true, expect: { guest: 405, unconfirmed: 405, member: 405, moderator: 405 } },
+    { method: "POST", path: "/embed/session", form: () => ({ ticket: "not-a-ticket-at-all-0123456789" }), expect: { guest: 400, unconfirmed: 400, member: 400, moderator: 400 } },
+  ],
+  "admin.embedding": [
+    { method: "GET", path: "/admin/embedding", data: true, expect: EDITORS_ONLY },
+    { method: "POST", path: "/admin/embedding", form: () => ({ unknownUrls: "closed" }), expect: EDITORS_ONLY },
   ],
   "categories.$slug": [
     { method: "GET", path: "/categories/no-such-category", data: true, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
@@ -313,7 +356,7 @@ async function logInOverHttp(email: string): Promise<string> {
 beforeAll(async () => {
   if (!existsSync(path.join(root, "build", "index.js"))) throw new Error("No build: run `npx remix build` first (npm test does).");
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ASSAY_SEED: "0" };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ASSAY_SEED: "0", EMBED_HOSTS: new URL(EMBED_PAGE).host };
   delete env.ASSAY_DEV_OUTBOX;
   delete env.ASSAY_RATE_LIMITS;
   child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -348,9 +391,13 @@ beforeAll(async () => {
     .values({ user_id: userIds.get("member")!, kind: "article", article_id: article.id })
     .returning("id")
     .executeTakeFirstOrThrow();
+  await t.db.updateTable("articles").set({ canonical_url: EMBED_PAGE }).where("id", "=", article.id).execute();
   const approved = await createComment(t.db, article.id, { body: "A published guest comment" });
   await approveComment(t.db, { commentId: approved.commentId });
   const editorId = userIds.get("editor")!;
+  const reader = await createUser(t.db, { email: "feed-reader@authorisation.example", displayName: "Feed Reader", password: PASSWORD, emailVerified: true });
+  if (!reader.ok) throw new Error("could not create the feed reader");
+  const feedToken = await ensureFeedToken(t.db, reader.userId);
   fixtures = {
     articleSlug: article.slug,
     articleId: article.id,
@@ -358,6 +405,7 @@ beforeAll(async () => {
     memberId: userIds.get("member")!,
     categorySlug: category.slug,
     memberNotificationId: notification.id,
+    feedToken,
     pendingComment: async () => (await createComment(t.db, article.id, { body: `Pending ${Math.random()}`, authorEmail: `g${Math.random()}@example.com` })).commentId,
     editorComment: async () => {
       const { commentId } = await createComment(t.db, article.id, { body: `By the editor ${Math.random()}`, userId: editorId, authorEmail: "editor@authorisation.example" });

@@ -2,6 +2,7 @@
 // guests' first comments held for review and a comment reported by the demo member.
 import { expect, it } from "vitest";
 import { seed, seedDemoAccounts } from "../../db/seed";
+import { listPersonalFeedArticles } from "~/models/feeds.server";
 import { useTestDatabase } from "../support/db";
 
 const t = useTestDatabase();
@@ -17,8 +18,22 @@ it("fills the queue once, through the pipeline and the report code", async () =>
   const reports = await t.db.selectFrom("comment_reports").select(["comment_id", "reason"]).execute();
   expect(reports).toEqual([{ comment_id: reported[0]!.id, reason: "off-topic" }]);
 
+  // The demo member's personal feed has articles in it from the first start.
+  const member = await t.db.selectFrom("users").select("id").where("email", "=", "member@example.com").executeTakeFirstOrThrow();
+  const personal = await listPersonalFeedArticles(t.db, member.id);
+  expect(personal.length).toBeGreaterThan(0);
+  for (const article of personal) expect(article.categories.some((c) => c.slug === "china" || c.slug === "supply-chain")).toBe(true);
+
   // A second start adds no accounts and no more queue items.
   expect(await seedDemoAccounts(t.db)).toBe(0);
   expect(await t.db.selectFrom("comments").select("id").where("status", "=", "pending").execute()).toHaveLength(2);
   expect(await t.db.selectFrom("comment_reports").select("comment_id").execute()).toHaveLength(1);
+});
+
+it("gives one article the demo news site's address (npm run embed:demo), once", async () => {
+  const { EMBED_DEMO_ORIGIN, EMBED_DEMO_ARTICLE_PATH } = await import("../../db/seed");
+  await seed(t.db);
+  await seed(t.db);
+  const rows = await t.db.selectFrom("articles").select(["slug", "canonical_url"]).where("canonical_url", "is not", null).execute();
+  expect(rows).toEqual([{ slug: "baogang-orders-safety-and-environmental-inspections-at-key-mines", canonical_url: `${EMBED_DEMO_ORIGIN}${EMBED_DEMO_ARTICLE_PATH}` }]);
 });

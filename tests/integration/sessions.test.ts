@@ -51,7 +51,7 @@ async function thrown(promise: Promise<unknown>): Promise<Response> {
 }
 
 describe("the session cookie", () => {
-  it("is HttpOnly, SameSite=Lax, for the whole site, 30 days, and Secure only over https", async () => {
+  it("is HttpOnly, for the whole site, 30 days; SameSite=Lax over http, and over https Secure, SameSite=None and Partitioned (for the embed's frame)", async () => {
     const id = await member();
     const plain = await signIn(id);
     expect(plain).toMatch(new RegExp(`^${SESSION_COOKIE_NAME}=[a-z0-9]{40};`));
@@ -62,6 +62,9 @@ describe("the session cookie", () => {
     expect(plain).not.toContain("Secure");
     const secure = await startSession(t.db, new Request("https://forum.example.com/login", { method: "POST" }), id);
     expect(secure).toContain("; Secure");
+    expect(secure).toContain("SameSite=None");
+    expect(secure).toMatch(/; Partitioned$/);
+    expect(secure).toContain("HttpOnly");
   });
 
   it("stores only the hash of the token, with the browser's user agent", async () => {

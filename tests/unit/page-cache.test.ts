@@ -7,6 +7,7 @@ import {
   etagMatches,
   isPersonalRequest,
   makeEtag,
+  notModified,
   parseCacheTags,
   parseInvalidation,
   pathTag,
@@ -44,6 +45,17 @@ describe("the cache key", () => {
     expect(cacheKey("/styles/assay.css")).toBeNull();
     expect(cacheKey("/articles/a?utm_source=x")).toBeNull();
     expect(cacheKey("/articles/a?random=1")).toBeNull();
+  });
+
+  it("keeps the public feeds as pages, never a personal feed nor another .xml", () => {
+    for (const feed of ["/feed.xml", "/atom.xml", "/categories/china/feed.xml", "/categories/china/atom.xml", "/articles/a/comments.xml"]) {
+      expect(cacheKey(feed), feed).toBe(feed);
+    }
+    expect(cacheKey("/feed.xml?utm_source=x")).toBeNull();
+    expect(cacheKey(`/feeds/${"a".repeat(43)}/feed.xml`)).toBeNull();
+    expect(cacheKey(`/feeds/${"a".repeat(43)}/atom.xml`)).toBeNull();
+    expect(cacheKey("/sitemap.xml")).toBeNull();
+    expect(cacheKey("/categories/a/b/feed.xml")).toBeNull();
   });
 
   it("refuses values that are not valid for their parameter, and a parameter twice", () => {
@@ -93,6 +105,20 @@ describe("conditional requests and encodings", () => {
     expect(etagMatches(undefined, etag)).toBe(false);
     expect(makeEtag(Buffer.from("page"))).toBe(etag);
     expect(makeEtag(Buffer.from("page 2"))).not.toBe(etag);
+  });
+
+  it("a conditional GET is answered 304 by its entity tag first, else by its date", () => {
+    const etag = makeEtag(Buffer.from("feed"));
+    const lastModified = "Tue, 01 Dec 2026 10:00:00 GMT";
+    expect(notModified({ ifNoneMatch: etag }, etag, lastModified)).toBe(true);
+    expect(notModified({ ifModifiedSince: lastModified }, etag, lastModified)).toBe(true);
+    expect(notModified({ ifModifiedSince: "Tue, 01 Dec 2026 11:00:00 GMT" }, etag, lastModified)).toBe(true);
+    expect(notModified({ ifModifiedSince: "Tue, 01 Dec 2026 09:59:59 GMT" }, etag, lastModified)).toBe(false);
+    // If-None-Match present: the date is not looked at (RFC 9110 13.1.3).
+    expect(notModified({ ifNoneMatch: '"other"', ifModifiedSince: lastModified }, etag, lastModified)).toBe(false);
+    expect(notModified({ ifModifiedSince: "not a date" }, etag, lastModified)).toBe(false);
+    expect(notModified({ ifModifiedSince: lastModified }, etag, undefined)).toBe(false);
+    expect(notModified({}, etag, lastModified)).toBe(false);
   });
 
   it("gzip only for clients that accept it", () => {

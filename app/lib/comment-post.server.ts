@@ -1,0 +1,93 @@
+// A comment posted from the "Leave a Reply" form: the article page's and the
+// embed's (app/routes/articles.$slug.tsx, app/routes/embed.tsx) are one and the
+// same, so validation messages, held comments, rate limits and the honeypot work
+// alike in both; only where the poster is sent afterwards differs.
+import type { AppLoadContext } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { HONEYPOT_FIELD, NOTIFY_REPLIES_FIELD } from "~/components/CommentForm";
+import { postComment } from "~/models/comments.server";
+import { unchangedHeaders, UNCHANGED_HEADER } from "~/lib/cache-tags";
+import { rememberHeldComment } from "~/lib/held-comments.server";
+import { hashIp } from "~/lib/secrets.server";
+import { getCurrentUser } from "~/lib/session.server";
+import { UNVERIFIED_COMMENT_MESSAGE } from "~/lib/account-messages";
+import { getUserEmail } from "~/models/users.server";
+import { commentLocation } from "~/models/threads.server";
+import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation.server";
+import { readForm } from "~/lib/forms.server";
+import { parseId } from "~/lib/params";
+
+const DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!";
+const PARENT_MESSAGE =
+  "The comment you are replying to is not on this article, or no longer exists. Your comment was not posted; you can post it as a new comment.";
+
+export interface CommentPostTarget {
+  articleId: number;
+  /** Where a bot's honeypot post is sent (as if all went well). */
+  pagePath: string;
+  /** Where the poster goes to see their comment: `search` is its page of the thread ("" or "?after=…"). */
+  commentHref: (search: string, commentId: number) => string;
+}
+
+export async function handleCommentPost(request: Request, context: AppLoadContext, target: CommentPostTarget) {
+  const { db } = context;
+  const form = await readForm(request);
+
+  // A bot filled the hidden field: pretend all went well and keep nothing.
+  const honeypot = form.get(HONEYPOT_FIELD);
+  if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect(`${target.pagePath}#comments`, { headers: unchangedHeaders() });
+
+  const values = formValues(form, COMMENT_FIELDS);
+  // "Notify me of replies": ticked or not, as sent (a member's box starts ticked by their default).
+  const notifyReplies = form.get(NOTIFY_REPLIES_FIELD) === "1";
+  const user = await getCurrentUser(request, context);
+  if (user && !user.emailVerified) return json({ errors: {}, values, notifyReplies, formError: UNVERIFIED_COMMENT_MESSAGE }, { status: 403 });
+  const memberEmail = user ? await getUserEmail(db, user.id) : null;
+  // A member signs with their account: the name and email come from it, not from the form.
+  const submitted = user && memberEmail ? { ...values, author: user.displayName, email: memberEmail, url: "" } : values;
+  const parsed = parseForm(guestCommentSchema, submitted);
+  if (!parsed.ok) return json({ errors: parsed.errors, values, notifyReplies, formError: null }, { status: 400 });
+
+  const parentText = String(form.get("comment_parent") ?? "0").trim();
+  const parentNumber = parentText === "0" || parentText === "" ? 0 : parseId(parentText);
+  if (parentNumber === null) {
+    return json({ errors: {}, values, notifyReplies, formError: PARENT_MESSAGE }, { status: 400 });
+  }
+  const result = await postComment(db, {
+    articleId: target.articleId,
+    parentId: parentNumber === 0 ? null : parentNumber,
+    authorName: parsed.data.author,
+    authorEmail: parsed.data.email,
+    authorUrl: parsed.data.url,
+    body: parsed.data.comment,
+    ipHash: await hashIp(db, context.clientIp),
+    userAgent: request.headers.get("User-Agent") ?? "",
+    userId: user && memberEmail ? user.id : null,
+    notifyReplies,
+  });
+  if (!result.ok) {
+    switch (result.error) {
+      case "duplicate":
+        return json({ errors: {}, values, notifyReplies, formError: DUPLICATE_MESSAGE }, { status: 409 });
+      case "parent-not-found":
+        return json({ errors: {}, values, notifyReplies, formError: PARENT_MESSAGE }, { status: 400 });
+      case "article-not-found":
+        throw new Response("Article not found", { status: 404 });
+      default: {
+        // A moderation rule refused it: say why beside the form, keep what was typed.
+        const rateLimited = result.error === "rate-limited";
+        const headers = rateLimited && result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
+        return json({ errors: {}, values, notifyReplies, formError: result.message }, { status: rateLimited ? 429 : 403, headers });
+      }
+    }
+  }
+  const headers = new Headers();
+  if (result.status === "pending") {
+    headers.append("Set-Cookie", await rememberHeldComment(db, request, result.commentId));
+    // Held: only its poster sees it (by the cookie), so guests' cached pages stay right.
+    headers.set(UNCHANGED_HEADER, "1");
+  }
+  // To the page of the thread that shows it: a long thread's new comment is not on page one.
+  const location = await commentLocation(db, result.commentId);
+  return redirect(target.commentHref(location?.search ?? "", result.commentId), { status: 303, headers });
+}

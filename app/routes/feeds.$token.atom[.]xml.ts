@@ -1,0 +1,7 @@
+// /feeds/:token/atom.xml: a member's personal feed as Atom (see feed-routes.server.ts).
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { personalFeedLoader } from "~/lib/feed-routes.server";
+
+export async function loader(args: LoaderFunctionArgs) {
+  return personalFeedLoader(args, "atom");
+}
