@@ -18,6 +18,7 @@ import type { ReactNode } from "react";
 import { DATABASE_UNAVAILABLE_TEXT, DATABASE_UNAVAILABLE_TITLE } from "./lib/database-unavailable";
 import { getCurrentUser, sessionCookieUpdate } from "./lib/session.server";
 import { listCategories } from "./models/categories.server";
+import { countUnreadNotifications } from "./models/notifications.server";
 import { hasRole, type Role } from "./lib/roles";
 import { isEmbedMatch } from "./lib/embed-route";
 
@@ -35,14 +36,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // Sliding sessions: the cookie again when Lucia extended the session; a blank one when it is over.
     sessionCookieUpdate(request, context),
   ]);
+  // The header's badge (members only: a guest's header is the same for all, and cached).
+  const unread = user ? await countUnreadNotifications(context.db, user.id) : 0;
   return json(
-    { categories, user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null },
+    { categories, user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null, unreadNotifications: unread },
     cookie ? { headers: { "Set-Cookie": cookie } } : undefined,
   );
 }
 
 /** Log in / Sign up for a guest; the member's name (to /account) and Log out otherwise. */
-function AccountNav({ user }: { user: { id: number; displayName: string; role: Role } | null }) {
+function AccountNav({ user, unread }: { user: { id: number; displayName: string; role: Role } | null; unread: number }) {
   const location = useLocation();
   const here = `${location.pathname}${location.search}`;
   const onAccountPage = ["/login", "/signup", "/forgot-password", "/reset-password", "/verify-email"].includes(location.pathname);
@@ -59,6 +62,11 @@ function AccountNav({ user }: { user: { id: number; displayName: string; role: R
   return (
     <div className="site-account">
       {hasRole(user.role, "editor") ? <Link to="/admin/articles">Publishing</Link> : null}
+      <Link to="/following">Following</Link>
+      {/* A full load: the badge (root data) is read afresh. */}
+      <Link to="/notifications" reloadDocument className="site-account__notifications" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
+        Notifications{unread ? <span className="badge badge--count" aria-hidden="true">{unread > 99 ? "99+" : unread}</span> : null}
+      </Link>
       <Link to="/account" aria-label={`Your account (${user.displayName})`}>
         {user.displayName}
       </Link>
@@ -114,7 +122,7 @@ export function Layout({ children }: { children: ReactNode }) {
               Assay
             </Link>
             <p className="site-tagline">Rare earth news, and the investors who discuss it</p>
-            <AccountNav user={data?.user ?? null} />
+            <AccountNav user={data?.user ?? null} unread={data?.unreadNotifications ?? 0} />
             {data?.categories?.length ? (
               <nav aria-label="Categories" className="site-nav">
                 <ul>
@@ -123,6 +131,9 @@ export function Layout({ children }: { children: ReactNode }) {
                       <Link to={`/categories/${category.slug}`}>{category.name}</Link>
                     </li>
                   ))}
+                  <li>
+                    <Link to="/categories">All categories</Link>
+                  </li>
                 </ul>
               </nav>
             ) : null}

@@ -10,6 +10,7 @@ import { postComment } from "../app/models/comments.server";
 import { reportComment } from "../app/models/reports.server";
 import { hashIp } from "../app/lib/secrets.server";
 import type { Role } from "./schema";
+import { sql } from "kysely";
 
 export const SEED_CATEGORIES = [
   { slug: "china", name: "China", description: "Beijing's policy, state-owned producers and the domestic market." },
@@ -387,7 +388,101 @@ export async function seedDemoAccounts(db: DB): Promise<number> {
     await seedDemoFollows(db);
     await seedDemoMail(db);
   }
+  // Every start (each step is idempotent): what the demo member follows and has been told.
+  await seedDemoFollowing(db);
   return added;
+}
+
+/** The demo member's follows, by category slug: several levels, one of them muted. */
+export const DEMO_FOLLOWS = {
+  china: "watching",
+  "supply-chain": "following",
+  "policy-regulation": "weekly",
+  "esg-safety": "muted",
+} as const;
+
+/**
+ * The demo member's Following page and notifications: categories at several
+ * levels (ESG & Safety muted, so the Baogang article leaves their home page), a
+ * watched thread, their own comment with a reply to it, and two notifications:
+ * the reply (unread) and a new article in China (read). The notification rows are written here as the jobs would
+ * write them (the unique indexes keep them once).
+ */
+export async function seedDemoFollowing(db: DB): Promise<void> {
+  const member = await db.selectFrom("users").select("id").where("email", "=", "member@example.com").where("deleted_at", "is", null).executeTakeFirst();
+  if (!member) return;
+  const categories = await db.selectFrom("categories").select(["id", "slug"]).where("slug", "in", Object.keys(DEMO_FOLLOWS)).execute();
+  if (categories.length) {
+    await db
+      .insertInto("category_follows")
+      .values(categories.map((c) => ({ user_id: member.id, category_id: c.id, level: DEMO_FOLLOWS[c.slug as keyof typeof DEMO_FOLLOWS] })))
+      .onConflict((oc) => oc.columns(["user_id", "category_id"]).doNothing())
+      .execute();
+  }
+  const [baogang, magnets, exportRules] = await Promise.all(
+    SEED_ARTICLES.map((a) => db.selectFrom("articles").select(["id", "published_at"]).where("slug", "=", a.slug).executeTakeFirst()),
+  );
+  if (!baogang || !magnets || !exportRules) return;
+  await db
+    .insertInto("thread_watches")
+    .values({ user_id: member.id, article_id: magnets.id })
+    .onConflict((oc) => oc.columns(["user_id", "article_id"]).doNothing())
+    .execute();
+
+  const at = (article: { published_at: Date | null }, minutes: number) => new Date((article.published_at ?? new Date()).getTime() + minutes * 60_000);
+  // A new article in China, which they watch, already read (the reply below is unread); listed by id, so written first.
+  const announced = at(exportRules, 5);
+  await sql`
+    insert into notifications (user_id, kind, article_id, created_at, read_at)
+    values (${member.id}, 'article', ${exportRules.id}, ${announced}, ${new Date(announced.getTime() + 3_600_000)})
+    on conflict (user_id, article_id) where kind = 'article' do nothing
+  `.execute(db);
+  // Their comment on the export-licence article, with a reply from a guest.
+  const body = "Has anyone mapped which magnet makers already hold the new licences? That list matters more than the rule text.";
+  let mine = await db.selectFrom("comments").select("id").where("user_id", "=", member.id).where("body_markdown", "=", body).executeTakeFirst();
+  if (!mine) {
+    mine = await db
+      .insertInto("comments")
+      .values({
+        article_id: exportRules.id,
+        status: "approved",
+        author_name: "Demo Member",
+        author_email: "member@example.com",
+        body_markdown: body,
+        body_html: renderCommentMarkdown(body),
+        user_id: member.id,
+        notify_replies: true,
+        created_at: at(exportRules, 240),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const reply = "Two of the Japanese makers said so on their last earnings calls; the rest have been quiet. I'd treat silence as a no.";
+    const replyRow = await db
+      .insertInto("comments")
+      .values({
+        article_id: exportRules.id,
+        parent_id: mine.id,
+        status: "approved",
+        author_name: "Lars Lindqvist",
+        author_email: "lars.lindqvist@example.com",
+        body_markdown: reply,
+        body_html: renderCommentMarkdown(reply),
+        created_at: at(exportRules, 300),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("notifications")
+      .values({ user_id: member.id, kind: "reply", article_id: exportRules.id, comment_id: replyRow.id, created_at: at(exportRules, 300) })
+      .execute();
+  }
+  // Their last visit of /following was four days ago: the magnet article and its comments are new.
+  await db
+    .updateTable("users")
+    .set({ following_visited_at: new Date(Date.now() - 4 * 86_400_000) })
+    .where("id", "=", member.id)
+    .where("following_visited_at", "is", null)
+    .execute();
 }
 
 /**

@@ -16,6 +16,7 @@
 //   npm run bench -- --fanout        also the mail fan-out row (100,000 watchers; see scripts/bench-fanout.ts)
 //   options: --comments N --articles N --members N --runs N --seconds N --post-seconds N --no-build
 //            --fanout --fanout-watchers N
+//            --following-articles N (published articles for the /following rows; default 50,000)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -35,6 +36,7 @@ import { getPublishedArticle, listPublishedArticles } from "../app/models/articl
 import { listCategories, getCategoryBySlug } from "../app/models/categories.server";
 import { getConversationPage, getThreadPage, parseThreadCursor } from "../app/models/threads.server";
 import type { LoadResult, LoadSpec } from "./bench-load";
+import { explainFollowingQueries, prepareFollowingBench } from "./bench-following";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const started = Date.now();
@@ -54,6 +56,7 @@ const { values: args } = parseArgs({
     // The mail fan-out row (scripts/bench-fanout.ts): 100,000 watchers take minutes, so on request.
     fanout: { type: "boolean", default: false },
     "fanout-watchers": { type: "string" },
+    "following-articles": { type: "string" },
   },
 });
 const quick = args.quick ?? false;
@@ -65,6 +68,8 @@ const settings = {
   runs: Math.max(3, num(args.runs, 3)),
   seconds: num(args.seconds, quick ? 2 : 5),
   postSeconds: num(args["post-seconds"], quick ? 4 : 15),
+  /** Published articles when /following and /notifications are measured (the database is topped up). */
+  followingArticles: num(args["following-articles"], 50_000),
   /** Stop measuring (and say so) past this, so the run stays bounded. */
   budgetMs: quick ? 4 * 60_000 : 9.5 * 60_000,
 };
@@ -365,7 +370,7 @@ async function sessionCookie(db: DB, userId: number): Promise<string> {
 }
 
 /** A member who has commented, and a moderator, each with a live session. */
-async function benchPeople(db: DB): Promise<{ member: string; moderator: string }> {
+async function benchPeople(db: DB): Promise<{ member: string; memberId: number; moderator: string }> {
   const member = await db.selectFrom("users").select("id").where("email", "=", "member0@bench.example").executeTakeFirst();
   const memberId =
     member?.id ??
@@ -381,7 +386,7 @@ async function benchPeople(db: DB): Promise<{ member: string; moderator: string 
     .values({ email: "bench-moderator@bench.example", display_name: "Bench Moderator", password_hash: "x", role: "moderator", email_verified_at: new Date() })
     .returning("id")
     .executeTakeFirstOrThrow();
-  return { member: await sessionCookie(db, memberId), moderator: await sessionCookie(db, moderator.id) };
+  return { member: await sessionCookie(db, memberId), memberId, moderator: await sessionCookie(db, moderator.id) };
 }
 
 // --- EXPLAIN ------------------------------------------------------------------
@@ -859,6 +864,40 @@ async function main() {
       target: "form and links work without JS (also tested in tests/e2e/performance.spec.ts)",
       met: Object.values(noJs).every(Boolean),
     };
+
+    // 10. /following and /notifications for a member with 20 followed categories, at 50,000 articles
+    // (the large database topped up now, after the other reads). Never cached: rendered every time.
+    if (overBudget()) {
+      skipped.push("/following and /notifications (time budget)");
+    } else {
+      const setup = await prepareFollowingBench(largeDb, { userId: people.memberId, articles: settings.followingArticles, log: (m) => log(`  ${m}`) });
+      log(`following: ${setup.articles.toLocaleString("en-US")} articles, ${setup.followed} followed categories, ${setup.unread} unread notifications (set up in ${(setup.ms / 1000).toFixed(1)} s)`);
+      const followingPage = await get(`${a.url}/following`, { ...GZIP, ...member });
+      const notificationsPage = await get(`${a.url}/notifications`, { ...GZIP, ...member });
+      for (const [name, page] of [["/following", followingPage], ["/notifications", notificationsPage]] as const) {
+        if (page.status !== 200) throw new Error(`${name} as the member: status ${page.status}`);
+        if (page.headers["cache-control"] !== "private, no-store") throw new Error(`${name} as the member: Cache-Control ${page.headers["cache-control"]}`);
+      }
+      const followingFigure = await measure("GET /following (member, 20 categories, 1 conn.)", `${a.url}/following`, { headers: member, connections: 1 });
+      const notificationsFigure = await measure("GET /notifications (member, 1 conn.)", `${a.url}/notifications`, { headers: member, connections: 1 });
+      const followingExplain = await explainFollowingQueries(databases.large, people.memberId);
+      for (const q of followingExplain) log(`EXPLAIN ${q.name}: ${q.ms} ms, ${q.seqScans.length ? `SEQ SCAN ON ${q.seqScans.join(", ")}` : "no seq scan"}; indexes ${q.indexes.join(", ") || "(none)"}`);
+      measurements.following = { setup, following: followingFigure, notifications: notificationsFigure, bytesGzip: { following: followingPage.body.length, notifications: notificationsPage.body.length }, explain: followingExplain };
+      const at = `${setup.articles.toLocaleString("en-US")} articles`;
+      row(`/following, member, 20 categories, ${at} (1 conn.)`, `${followingFigure.rps}`, `${followingFigure.p50}`, `${followingFigure.p99}`, `${followingPage.body.length} gz`);
+      row(`/notifications, member, ${setup.unread} unread (1 conn.)`, `${notificationsFigure.rps}`, `${notificationsFigure.p50}`, `${notificationsFigure.p99}`, `${notificationsPage.body.length} gz`);
+      targets.followingP50 = { name: `/following p50, member with 20 followed categories, ${at}`, figure: followingFigure.p50, unit: "ms", target: "< 20", met: followingFigure.p50 < 20 && setup.articles >= 50_000, note: setup.articles < 50_000 ? "fewer than 50,000 articles" : undefined };
+      targets.notificationsP50 = { name: `/notifications p50, same member, ${at}`, figure: notificationsFigure.p50, unit: "ms", target: "< 20", met: notificationsFigure.p50 < 20 && setup.articles >= 50_000 };
+      // /categories finds the few unpublished articles by one pass over articles (no index says "draft"); reported, not judged.
+      const scans = followingExplain.filter((q) => q.seqScans.length && q.name !== "categories index").map((q) => q.name);
+      targets.followingExplain = {
+        name: "EXPLAIN of /following, /notifications, the unread count and a member's home page (and /categories, reported)",
+        figure: scans.length ? `seq scan in: ${scans.join(", ")}` : `${followingExplain.length} statements, no seq scan on articles, article_categories, comments or notifications`,
+        unit: "",
+        target: "indexes, no Seq Scan on the big tables",
+        met: scans.length === 0,
+      };
+    }
 
     const readRss = a.peakRssMb();
     for (const s of [b, c]) await s.stop();

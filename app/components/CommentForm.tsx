@@ -4,6 +4,8 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 
 export const HONEYPOT_FIELD = "assay_website_confirm";
+/** The "Notify me of replies" box: "1" when ticked. */
+export const NOTIFY_REPLIES_FIELD = "notify_replies";
 
 export type CommentFormField = "comment" | "author" | "email" | "url";
 
@@ -16,6 +18,8 @@ export interface CommentFormProps {
   formError?: string | null;
   /** The logged-in member: their name replaces the Name, Email and Website fields. */
   member?: { displayName: string; emailVerified: boolean } | null;
+  /** Whether "Notify me of replies" starts ticked: a member's default, off for guests. */
+  notifyReplies?: boolean;
 }
 
 const LOGOUT_FORM_ID = "respond-logout";
@@ -44,6 +48,7 @@ export function CommentForm({
   errors = {},
   formError,
   member = null,
+  notifyReplies = false,
 }: CommentFormProps) {
   const navigation = useNavigation();
   const summaryRef = useRef<HTMLDivElement>(null);
@@ -210,6 +215,24 @@ export function CommentForm({
             <label htmlFor={HONEYPOT_FIELD}>Leave this field empty</label>
             <input id={HONEYPOT_FIELD} name={HONEYPOT_FIELD} type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
           </div>
+          <p className="comment-form-notify">
+            <input
+              id={NOTIFY_REPLIES_FIELD}
+              name={NOTIFY_REPLIES_FIELD}
+              type="checkbox"
+              value="1"
+              defaultChecked={notifyReplies}
+              aria-describedby="notify-replies-hint"
+            />{" "}
+            <label htmlFor={NOTIFY_REPLIES_FIELD} className="comment-form-notify__label">
+              Notify me of replies
+            </label>
+            <span id="notify-replies-hint" className="field-hint">
+              {member
+                ? "By mail and on your notifications page. Your default is in your account settings."
+                : "By mail to the address above. We first send a link to confirm it; nothing else until you follow it."}
+            </span>
+          </p>
           <input type="hidden" name="comment_parent" value={replyTo ? String(replyTo.id) : "0"} />
           <p className="form-submit">
             <button type="submit" className="button" aria-busy={submitting || undefined}>

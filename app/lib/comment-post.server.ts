@@ -4,7 +4,7 @@
 // alike in both; only where the poster is sent afterwards differs.
 import type { AppLoadContext } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { HONEYPOT_FIELD } from "~/components/CommentForm";
+import { HONEYPOT_FIELD, NOTIFY_REPLIES_FIELD } from "~/components/CommentForm";
 import { postComment } from "~/models/comments.server";
 import { unchangedHeaders, UNCHANGED_HEADER } from "~/lib/cache-tags";
 import { rememberHeldComment } from "~/lib/held-comments.server";
@@ -38,18 +38,20 @@ export async function handleCommentPost(request: Request, context: AppLoadContex
   if (typeof honeypot === "string" && honeypot.trim() !== "") return redirect(`${target.pagePath}#comments`, { headers: unchangedHeaders() });
 
   const values = formValues(form, COMMENT_FIELDS);
+  // "Notify me of replies": ticked or not, as sent (a member's box starts ticked by their default).
+  const notifyReplies = form.get(NOTIFY_REPLIES_FIELD) === "1";
   const user = await getCurrentUser(request, context);
-  if (user && !user.emailVerified) return json({ errors: {}, values, formError: UNVERIFIED_COMMENT_MESSAGE }, { status: 403 });
+  if (user && !user.emailVerified) return json({ errors: {}, values, notifyReplies, formError: UNVERIFIED_COMMENT_MESSAGE }, { status: 403 });
   const memberEmail = user ? await getUserEmail(db, user.id) : null;
   // A member signs with their account: the name and email come from it, not from the form.
   const submitted = user && memberEmail ? { ...values, author: user.displayName, email: memberEmail, url: "" } : values;
   const parsed = parseForm(guestCommentSchema, submitted);
-  if (!parsed.ok) return json({ errors: parsed.errors, values, formError: null }, { status: 400 });
+  if (!parsed.ok) return json({ errors: parsed.errors, values, notifyReplies, formError: null }, { status: 400 });
 
   const parentText = String(form.get("comment_parent") ?? "0").trim();
   const parentNumber = parentText === "0" || parentText === "" ? 0 : parseId(parentText);
   if (parentNumber === null) {
-    return json({ errors: {}, values, formError: PARENT_MESSAGE }, { status: 400 });
+    return json({ errors: {}, values, notifyReplies, formError: PARENT_MESSAGE }, { status: 400 });
   }
   const result = await postComment(db, {
     articleId: target.articleId,
@@ -61,20 +63,21 @@ export async function handleCommentPost(request: Request, context: AppLoadContex
     ipHash: await hashIp(db, context.clientIp),
     userAgent: request.headers.get("User-Agent") ?? "",
     userId: user && memberEmail ? user.id : null,
+    notifyReplies,
   });
   if (!result.ok) {
     switch (result.error) {
       case "duplicate":
-        return json({ errors: {}, values, formError: DUPLICATE_MESSAGE }, { status: 409 });
+        return json({ errors: {}, values, notifyReplies, formError: DUPLICATE_MESSAGE }, { status: 409 });
       case "parent-not-found":
-        return json({ errors: {}, values, formError: PARENT_MESSAGE }, { status: 400 });
+        return json({ errors: {}, values, notifyReplies, formError: PARENT_MESSAGE }, { status: 400 });
       case "article-not-found":
         throw new Response("Article not found", { status: 404 });
       default: {
         // A moderation rule refused it: say why beside the form, keep what was typed.
         const rateLimited = result.error === "rate-limited";
         const headers = rateLimited && result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
-        return json({ errors: {}, values, formError: result.message }, { status: rateLimited ? 429 : 403, headers });
+        return json({ errors: {}, values, notifyReplies, formError: result.message }, { status: rateLimited ? 429 : 403, headers });
       }
     }
   }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { parseInstantCursor } from "../lib/params";
 import type { DB } from "../../db/connection";
+import type { FollowLevel } from "../../db/schema";
 import { categoriesOfArticles, type CategoryLink } from "./categories.server";
 import { SYSTEM_ACTOR, type Actor } from "./moderation-log.server";
 import { saveEditedArticle } from "./publishing.server";
@@ -53,10 +54,19 @@ function publishedArticles(db: DB, now?: Date) {
     .where("a.published_at", "<=", now ?? sql<Date>`now()`);
 }
 
-/** Published articles, newest first, optionally of one category. */
+/** Which articles a member's own lists keep, by their follows (app/models/follows.server.ts). */
+export interface MemberArticleFilter {
+  userId: number;
+  /** Keep only articles in a category the member has at one of these levels. */
+  inLevels?: readonly FollowLevel[];
+  /** Leave out articles in a category the member muted. */
+  hideMuted?: boolean;
+}
+
+/** Published articles, newest first, optionally of one category, or of a member's follows. */
 export async function listPublishedArticles(
   db: DB,
-  options: { cursor?: string | null; categoryId?: number; limit?: number; now?: Date } = {},
+  options: { cursor?: string | null; categoryId?: number; limit?: number; now?: Date; member?: MemberArticleFilter } = {},
 ): Promise<ArticlePage> {
   const limit = options.limit ?? ARTICLES_PER_PAGE;
   const after = parseArticleCursor(options.cursor ?? null);
@@ -80,6 +90,15 @@ export async function listPublishedArticles(
           .where("ac.category_id", "=", categoryId),
       ),
     );
+  }
+  const member = options.member;
+  if (member) {
+    // Per article of the walk down articles_published_idx: two primary-key probes (its categories, the member's follows).
+    const withLevels = (levels: readonly FollowLevel[]) =>
+      sql<boolean>`exists (select 1 from article_categories ac join category_follows cf on cf.category_id = ac.category_id
+        where ac.article_id = a.id and cf.user_id = ${member.userId} and cf.level in (${sql.join(levels.map((l) => sql.lit(l)))}))`;
+    if (member.inLevels?.length) query = query.where(withLevels(member.inLevels));
+    if (member.hideMuted) query = query.where(sql<boolean>`not ${withLevels(["muted"])}`);
   }
   if (after) {
     query = query.where(sql<boolean>`(a.published_at, a.id) < (${after.publishedAt}, ${after.id})`);

@@ -145,6 +145,8 @@ export interface NewCommentInput {
   userAgent: string;
   /** The member posting (name and email are then theirs); null or absent for a guest. */
   userId?: number | null;
+  /** The author wants to hear of replies (the form's "Notify me of replies"); default off. */
+  notifyReplies?: boolean;
 }
 
 export type PostCommentResult =
@@ -219,6 +221,7 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
         ip_hash: input.ipHash,
         user_agent: input.userAgent.slice(0, 500),
         user_id: input.userId ?? null,
+        notify_replies: input.notifyReplies ?? false,
       })
       .returning(["id", "status", "user_id", "notify_replies"])
       .executeTakeFirstOrThrow();

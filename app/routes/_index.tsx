@@ -2,7 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ArticleList } from "~/components/ArticleList";
-import { listPublishedArticles } from "~/models/articles.server";
+import { listHomeArticles } from "~/models/follows.server";
 import { listCacheTag } from "~/lib/cache-tags";
 import { feedLinks, siteFeedPath } from "~/lib/feed-paths";
 import { pageHeaders } from "~/lib/route-headers";
@@ -18,15 +18,17 @@ export const meta: MetaFunction = () => [
   ]),
 ];
 
-// Guests' copies may be cached; any change to an article drops every list.
+// Guests' copies may be cached; any change to an article drops every list. A
+// member's home page is theirs (their muted categories leave it): never cached.
 export const headers: HeadersFunction = pageHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const cursor = new URL(request.url).searchParams.get("before");
-  const [page, user] = await Promise.all([listPublishedArticles(context.db, { cursor }), getCurrentUser(request, context)]);
+  const user = await getCurrentUser(request, context);
+  const page = await listHomeArticles(context.db, { userId: user?.id ?? null, cursor });
   // An empty site tells whoever can publish where to start.
   const canPublish = user !== null && hasRole(user.role, "editor");
-  return json({ ...page, canPublish }, { headers: listCacheTag() });
+  return json({ ...page, canPublish }, { headers: user ? {} : listCacheTag() });
 }
 
 export default function Home() {

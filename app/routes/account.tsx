@@ -25,6 +25,7 @@ import {
 } from "~/models/accounts.server";
 import { endOtherSessions, endUserSession, listUserSessions } from "~/models/sessions.server";
 import { findAccountById } from "~/models/users.server";
+import { getNotifyRepliesDefault, setNotifyRepliesDefault } from "~/models/follows.server";
 import { ensureFeedToken } from "~/models/feeds.server";
 import { personalFeedPath } from "~/lib/feed-paths";
 import { publicUrl } from "~/lib/urls.server";
@@ -44,6 +45,7 @@ const NOTICES: Record<string, string> = {
   password: "Your password has been changed. Every other session of your account has ended.",
   "session-ended": "That session has ended.",
   "sessions-ended": "Every other session of your account has ended.",
+  "reply-default": "Your choice for replies to your comments has been saved.",
   "feed-reset": "Your personal feed has a new address. The old one no longer works: give the new one to your feed reader.",
 };
 
@@ -53,7 +55,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request, context);
   const account = await findAccountById(db, user.id);
   if (!account) throw redirect("/login", { status: 303 });
-  const sessions = await listUserSessions(db, user.id, current?.session.id ?? null);
+  const [sessions, notifyRepliesDefault] = await Promise.all([
+    listUserSessions(db, user.id, current?.session.id ?? null),
+    getNotifyRepliesDefault(db, user.id),
+  ]);
   // The personal feed's secret address, made the first time the member looks.
   const feedToken = await ensureFeedToken(db, user.id);
   return json({
@@ -67,12 +72,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       joinedAt: account.createdAt.toISOString(),
     },
     sessions,
+    notifyRepliesDefault,
     personalFeed: { rss: publicUrl(context, personalFeedPath(feedToken, "rss")), atom: publicUrl(context, personalFeedPath(feedToken, "atom")) },
     notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
   });
 }
 
-type Intent = "name" | "email" | "resend-verification" | "password" | "end-session" | "end-other-sessions" | "delete";
+type Intent = "name" | "email" | "resend-verification" | "password" | "end-session" | "end-other-sessions" | "delete" | "reply-default";
 
 function problem(
   intent: Intent,
@@ -148,6 +154,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       return done("session-ended");
     }
+    case "reply-default": {
+      // The box sends "1" when ticked and nothing when not.
+      await setNotifyRepliesDefault(db, user.id, form.get("notifyReplies") === "1");
+      return done("reply-default");
+    }
     case "end-other-sessions": {
       await endOtherSessions(db, user.id, currentToken);
       return done("sessions-ended");
@@ -192,7 +203,7 @@ function browserName(userAgent: string): string {
 }
 
 export default function AccountRoute() {
-  const { account, sessions, personalFeed, notice } = useLoaderData<typeof loader>();
+  const { account, sessions, personalFeed, notice, notifyRepliesDefault } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (intent: Intent): Partial<Record<string, string>> => (actionData?.intent === intent ? actionData.errors : {});
   const formErrorFor = (intent: Intent) => (actionData?.intent === intent ? actionData.formError : null);
@@ -323,6 +334,25 @@ export default function AccountRoute() {
           <p>
             <button type="submit" className="button">
               Change the password
+            </button>
+          </p>
+        </Form>
+      </section>
+
+      <section className="account-section" aria-labelledby="replies-heading">
+        <h2 id="replies-heading">Replies to your comments</h2>
+        <Form method="post" className="account-form">
+          <input type="hidden" name="intent" value="reply-default" />
+          <p className="account-field account-field--checkbox">
+            <input id="notifyReplies" name="notifyReplies" type="checkbox" value="1" defaultChecked={notifyRepliesDefault} />{" "}
+            <label htmlFor="notifyReplies" className="inline-label">
+              Notify me of replies to my comments (the box on the comment form starts ticked)
+            </label>
+          </p>
+          <p className="field-hint">You can still change it on each comment. What you follow is on <Link to="/following">Following</Link>.</p>
+          <p>
+            <button type="submit" className="button">
+              Save
             </button>
           </p>
         </Form>

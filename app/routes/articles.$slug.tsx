@@ -18,6 +18,8 @@ import { getCurrentUser } from "~/lib/session.server";
 import { publicUrl } from "~/lib/urls.server";
 import { newsArticleJsonLd } from "~/lib/structured-data.server";
 import { findArticleRedirect } from "~/models/publishing.server";
+import { getArticleFollowState } from "~/models/follows.server";
+import { WatchThreadForm } from "~/components/FollowControls";
 import { parseId } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
 import { feedLinks } from "~/lib/feed-paths";
@@ -79,9 +81,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const replyToId = replyToParam(url);
   const replyTo = replyToId ? await getReplyTarget(db, article.id, replyToId) : null;
   const { commenting } = view;
+  // The member's own part of the page: watching this thread, and their "Notify me of replies" default.
+  const follow = user ? await getArticleFollowState(db, user.id, article.id) : null;
   return json(
     {
       member: user ? { displayName: user.displayName, emailVerified: user.emailVerified } : null,
+      follow,
       commenting,
       article,
       // In a document the thread goes in the page only (see ServerHtml); in data, here.
@@ -112,7 +117,7 @@ function commentsHeading(count: number, title: string) {
 }
 
 export default function ArticleRoute() {
-  const { article, threadHtml, pagination, replyTo, shareUrl, member, commenting } = useLoaderData<typeof loader>();
+  const { article, threadHtml, pagination, replyTo, shareUrl, member, commenting, follow } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const articlePath = `/articles/${article.slug}`;
   const formAction = replyTo ? `${articlePath}?replytocom=${replyTo.id}` : articlePath;
@@ -140,6 +145,7 @@ export default function ArticleRoute() {
       <div className="article__body" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
       <ShareLinks url={shareUrl} title={article.title} />
       <CategoryLinks categories={article.categories} />
+      <WatchThreadForm action={`${articlePath}/watch`} watching={follow ? follow.watchingThread : null} />
       <section id="comments" className="comments" aria-labelledby="comments-heading">
         <h2 id="comments-heading" className="comments__heading">
           {commentsHeading(article.approvedCommentCount, article.title)}
@@ -168,6 +174,7 @@ export default function ArticleRoute() {
             errors={actionData?.errors}
             formError={actionData?.formError}
             member={member}
+            notifyReplies={actionData ? actionData.notifyReplies : (follow?.notifyRepliesDefault ?? false)}
           />
         )}
       </section>

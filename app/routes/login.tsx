@@ -9,6 +9,8 @@ import { safeRedirect } from "~/lib/safe-redirect";
 import { getCurrentUser, startSession } from "~/lib/session.server";
 import { formValues, parseForm } from "~/lib/validation";
 import { logIn } from "~/models/accounts.server";
+import { applyFollowIntent, formatFollowIntent, parseFollowIntent } from "~/models/follows.server";
+import { FOLLOW_LEVEL_TEXT } from "~/lib/follow-levels";
 import { readForm } from "~/lib/forms.server";
 import { pageHeaders } from "~/lib/route-headers";
 
@@ -28,7 +30,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
   if (await getCurrentUser(request, context)) throw redirect(redirectTo, { status: 303 });
   const notice = NOTICES[url.searchParams.get("notice") ?? ""] ?? null;
-  return json({ redirectTo, notice });
+  // A follow button a guest pressed: done by the login below (shown, so nobody is surprised).
+  const intent = parseFollowIntent(url.searchParams.get("follow"));
+  const follow = intent
+    ? {
+        value: formatFollowIntent(intent),
+        text:
+          intent.kind === "thread"
+            ? "Log in to watch this thread: you come back to it watching."
+            : intent.level === "none"
+              ? "Log in to stop following this category."
+              : `Log in to follow this category (${FOLLOW_LEVEL_TEXT[intent.level].label}): you come back to it having done so.`,
+      }
+    : null;
+  return json({ redirectTo, notice, follow });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -51,13 +66,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ errors: {}, values: echo, formError: LOGIN_FAILED_MESSAGE }, { status: 400 });
   }
   const cookie = await startSession(db, request, result.userId);
+  const intent = parseFollowIntent(formText(form, "follow"));
+  if (intent) await applyFollowIntent(db, result.userId, intent);
   return redirect(redirectTo, { status: 303, headers: { "Set-Cookie": cookie } });
 }
 
 const LABELS = { email: "Email", password: "Password" };
 
 export default function LoginRoute() {
-  const { redirectTo, notice } = useLoaderData<typeof loader>();
+  const { redirectTo, notice, follow } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const errors: Partial<Record<string, string>> = actionData?.errors ?? {};
@@ -68,6 +85,11 @@ export default function LoginRoute() {
       {notice ? (
         <Notice>
           <p>{notice}</p>
+        </Notice>
+      ) : null}
+      {follow ? (
+        <Notice>
+          <p>{follow.text}</p>
         </Notice>
       ) : null}
       <Form method="post" noValidate className="account-form">
@@ -92,6 +114,7 @@ export default function LoginRoute() {
           error={errors.password}
         />
         <input type="hidden" name="redirectTo" value={redirectTo} />
+        {follow ? <input type="hidden" name="follow" value={follow.value} /> : null}
         <p>
           <button type="submit" className="button" aria-busy={navigation.state === "submitting" || undefined}>
             Log in

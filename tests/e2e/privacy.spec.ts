@@ -26,7 +26,7 @@ async function allEmails(db: import("../../db/connection").DB): Promise<string[]
 async function crawl(request: APIRequestContext, headers: Record<string, string> = {}) {
   const seen = new Map<string, string>();
   const queue = ["/", ...EXTRA_PAGES];
-  while (queue.length && seen.size < 60) {
+  while (queue.length && seen.size < 150) {
     const path = queue.shift()!;
     if (seen.has(path)) continue;
     const response = await request.get(path, { headers });

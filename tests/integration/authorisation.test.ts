@@ -18,7 +18,7 @@ import { createUser } from "~/models/users.server";
 import { ensureFeedToken } from "~/models/feeds.server";
 import { startSession } from "~/lib/session.server";
 import { useTestDatabase } from "../support/db";
-import { createArticle, createComment } from "../support/factories";
+import { createArticle, createCategory, createComment } from "../support/factories";
 
 const t = useTestDatabase({ truncateBetweenTests: false });
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -49,6 +49,10 @@ interface Fixtures {
   articleId: number;
   approvedCommentId: number;
   memberId: number;
+  /** A category the fixture article is in. */
+  categorySlug: string;
+  /** A notification of the member's (someone else's for every other persona). */
+  memberNotificationId: number;
   /** The secret of a member's personal feed (a member of its own: others reset theirs here). */
   feedToken: string;
   /** A fresh pending guest comment for each call (actions change what they act on). */
@@ -180,7 +184,26 @@ const TABLE: Record<string, Case[]> = {
     { method: "GET", path: "/admin/embedding", data: true, expect: EDITORS_ONLY },
     { method: "POST", path: "/admin/embedding", form: () => ({ unknownUrls: "closed" }), expect: EDITORS_ONLY },
   ],
-  "categories.$slug": [{ method: "GET", path: "/categories/no-such-category", data: true, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } }],
+  "categories.$slug": [
+    { method: "GET", path: "/categories/no-such-category", data: true, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+    { method: "GET", path: (f) => `/categories/${f.categorySlug}`, data: true, expect: ANYONE },
+    // A follow button: a guest is asked to log in (and the login follows); a member's level is set.
+    { method: "POST", path: (f) => `/categories/${f.categorySlug}`, form: () => ({ level: "watching" }), expect: MEMBER_ONLY },
+  ],
+  "categories._index": [{ method: "GET", path: "/categories", data: true, expect: ANYONE }],
+  "articles.$slug.watch": [
+    { method: "GET", path: (f) => `/articles/${f.articleSlug}/watch`, data: true, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+    { method: "POST", path: (f) => `/articles/${f.articleSlug}/watch`, form: () => ({ watch: "1" }), expect: MEMBER_ONLY },
+  ],
+  following: [{ method: "GET", path: "/following", data: true, expect: MEMBER_ONLY }],
+  notifications: [
+    { method: "GET", path: "/notifications", data: true, expect: MEMBER_ONLY },
+    { method: "POST", path: "/notifications", form: () => ({ intent: "read-all" }), expect: MEMBER_ONLY },
+  ],
+  "notifications.$id": [
+    // The member's own opens (to its article); anyone else's is not found.
+    { method: "GET", path: (f) => `/notifications/${f.memberNotificationId}`, data: true, expect: { guest: "login", unconfirmed: 404, member: "away", moderator: 404 } },
+  ],
   "comments.$commentId._index": [
     { method: "GET", path: (f) => `/comments/${f.approvedCommentId}`, data: true, expect: { guest: "away", unconfirmed: "away", member: "away", moderator: "away" } },
   ],
@@ -379,7 +402,13 @@ beforeAll(async () => {
     userIds.set(who, created.userId);
     cookies.set(who, await logInOverHttp(email));
   }
-  const article = await createArticle(t.db, { title: "Authorisation article" });
+  const category = await createCategory(t.db, "authorisation-desk", "Authorisation desk");
+  const article = await createArticle(t.db, { title: "Authorisation article", categorySlugs: [category.slug] });
+  const notification = await t.db
+    .insertInto("notifications")
+    .values({ user_id: userIds.get("member")!, kind: "article", article_id: article.id })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   await t.db.updateTable("articles").set({ canonical_url: EMBED_PAGE }).where("id", "=", article.id).execute();
   const approved = await createComment(t.db, article.id, { body: "A published guest comment" });
   await approveComment(t.db, { commentId: approved.commentId });
@@ -392,6 +421,8 @@ beforeAll(async () => {
     articleId: article.id,
     approvedCommentId: approved.commentId,
     memberId: userIds.get("member")!,
+    categorySlug: category.slug,
+    memberNotificationId: notification.id,
     feedToken,
     pendingComment: async () => (await createComment(t.db, article.id, { body: `Pending ${Math.random()}`, authorEmail: `g${Math.random()}@example.com` })).commentId,
     editorComment: async () => {
