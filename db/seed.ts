@@ -381,11 +381,9 @@ export async function seedDemoAccounts(db: DB): Promise<number> {
     if (result.ok) added += 1;
   }
   // With the accounts (once, when they are new): something for the demo moderator to do,
-  // a personal feed (shown on /account) with something in it for the demo member, and
-  // mail for them made by the real job worker.
+  // and a watched thread whose approvals the real job worker mails to the demo member.
   if (added > 0) {
     await seedDemoQueue(db);
-    await seedDemoFollows(db);
     await seedDemoMail(db);
   }
   // Every start (each step is idempotent): what the demo member follows and has been told.
@@ -397,7 +395,9 @@ export async function seedDemoAccounts(db: DB): Promise<number> {
 export const DEMO_FOLLOWS = {
   china: "watching",
   "supply-chain": "following",
-  "policy-regulation": "weekly",
+  // Watched: the scheduled article is here, so the worker mails them when it appears.
+  "policy-regulation": "watching",
+  "mining-production": "weekly",
   "esg-safety": "muted",
 } as const;
 
@@ -487,20 +487,14 @@ export async function seedDemoFollowing(db: DB): Promise<void> {
 
 /**
  * Mail for the demo member, made by the real job worker once `npm start` runs:
- * they watch Policy & Regulation (the worker's first announcement mails them its
- * articles, and the scheduled one when it appears) and the thread of the first
- * article (approving a held comment there mails them). Read it at /dev/outbox.
+ * they watch Policy & Regulation (DEMO_FOLLOWS: the scheduled article is mailed
+ * when it appears) and the thread of the first article (approving a held comment
+ * there mails them). Read it at /dev/outbox.
  */
 async function seedDemoMail(db: DB): Promise<void> {
   const member = await db.selectFrom("users").select("id").where("email", "=", "member@example.com").executeTakeFirst();
-  const category = await db.selectFrom("categories").select("id").where("slug", "=", "policy-regulation").executeTakeFirst();
   const article = await db.selectFrom("articles").select("id").where("slug", "=", SEED_ARTICLES[0]!.slug).executeTakeFirst();
-  if (!member || !category || !article) return;
-  await db
-    .insertInto("category_follows")
-    .values({ user_id: member.id, category_id: category.id, level: "watching" })
-    .onConflict((oc) => oc.columns(["user_id", "category_id"]).doNothing())
-    .execute();
+  if (!member || !article) return;
   await db
     .insertInto("thread_watches")
     .values({ user_id: member.id, article_id: article.id })
@@ -545,17 +539,3 @@ async function seedDemoQueue(db: DB): Promise<void> {
   }
 }
 
-/**
- * The demo member watches "China" and follows "Supply Chain", so their personal
- * feed (its address is on /account) carries articles from the first start.
- */
-async function seedDemoFollows(db: DB): Promise<void> {
-  const member = await db.selectFrom("users").select("id").where("email", "=", "member@example.com").executeTakeFirst();
-  const categories = await db.selectFrom("categories").select(["id", "slug"]).where("slug", "in", ["china", "supply-chain"]).execute();
-  if (!member || categories.length === 0) return;
-  await db
-    .insertInto("category_follows")
-    .values(categories.map((c) => ({ user_id: member.id, category_id: c.id, level: c.slug === "china" ? ("watching" as const) : ("following" as const) })))
-    .onConflict((oc) => oc.columns(["user_id", "category_id"]).doNothing())
-    .execute();
-}
