@@ -318,7 +318,8 @@ describe("the demo seed", () => {
     const m = (await t.db.selectFrom("users").select("id").where("email", "=", "member@example.com").executeTakeFirstOrThrow()).id;
     const follows = await t.db.selectFrom("category_follows as f").innerJoin("categories as c", "c.id", "f.category_id").select(["c.slug", "f.level"]).where("f.user_id", "=", m).orderBy("c.slug").execute();
     expect(Object.fromEntries(follows.map((f) => [f.slug, f.level]))).toEqual(DEMO_FOLLOWS);
-    expect(await t.db.selectFrom("thread_watches").select("article_id").where("user_id", "=", m).execute()).toHaveLength(1);
+    // The magnet article's thread (its Following page) and the Baogang one (its held comments' approvals are mailed).
+    expect(await t.db.selectFrom("thread_watches").select("article_id").where("user_id", "=", m).execute()).toHaveLength(2);
     const notices = (await listNotifications(t.db, { userId: m })).notifications;
     expect(notices.map((n) => [n.kind, n.read])).toEqual([
       ["reply", false],
