@@ -251,10 +251,17 @@ describe("links in mail, logged out (over HTTP)", () => {
 
   it("a guest's reply notices wait for the confirmation of their address", async () => {
     const article = await createArticle(t.db, { slug: "gold", title: "Gold" });
-    const guest = await createComment(t.db, article.id, { authorName: "Gus Guest", authorEmail: "Gus@Example.com" });
-    await t.db.updateTable("comments").set({ notify_replies: true }).where("id", "=", guest.commentId).execute();
-    // (The form stores the box at posting; here it is set before the job runs, as then.)
-    await addJob(t.db, "comment_posted", { commentId: guest.commentId });
+    // Through the Leave a Reply form, with "Notify me of replies" ticked.
+    const posted = await request(app.base, {
+      method: "POST",
+      path: "/articles/gold",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: app.base },
+      body: new URLSearchParams({ url: "", comment_parent: "0", comment: "Gold first.", author: "Gus Guest", email: "Gus@Example.com", notify_replies: "1" }).toString(),
+    });
+    expect(posted.status).toBe(303);
+    const stored = await t.db.selectFrom("comments").select(["id", "notify_replies"]).where("author_name", "=", "Gus Guest").executeTakeFirstOrThrow();
+    expect(stored.notify_replies).toBe(true);
+    const guest = { commentId: stored.id };
     const member = await createPerson(t.db);
     await createComment(t.db, article.id, { parentId: guest.commentId, userId: member.id, authorName: member.name, authorEmail: member.email, body: "Before confirming." });
     await runWorker();
