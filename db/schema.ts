@@ -400,6 +400,46 @@ export interface Database {
   import_keys: ImportKeysTable;
   permalink_redirects: PermalinkRedirectsTable;
   mail_deliveries: MailDeliveriesTable;
+  tickers: TickersTable;
+  article_tickers: ArticleTickersTable;
+  comment_tickers: CommentTickersTable;
+  ticker_follows: TickerFollowsTable;
+}
+
+/** A listed company, kept by editors at /admin/tickers (migration 0011). Symbol and exchange upper case. */
+export interface TickersTable {
+  id: Generated<number>;
+  symbol: string;
+  exchange: string;
+  company_name: string;
+  /** Other spellings a cashtag may use (e.g. LYC.AX), upper case. */
+  aliases: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ArticleTickersTable {
+  article_id: number;
+  ticker_id: number;
+}
+
+/** A known ticker a comment mentions; created_at, approved and article_id are filled and kept by triggers. */
+export interface CommentTickersTable {
+  comment_id: number;
+  ticker_id: number;
+  article_id: ColumnType<number, number | undefined, never>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  approved: ColumnType<boolean, boolean | undefined, never>;
+}
+
+/** A member's level for one ticker, as for a category. */
+export interface TickerFollowsTable {
+  user_id: number;
+  ticker_id: number;
+  level: FollowLevel;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_digest_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export const UNKNOWN_URL_CHOICES = ["create", "closed"] as const;
