@@ -288,6 +288,8 @@ describe("rate limits", () => {
       errors: {},
       formError: "You are posting comments too quickly. Slow down.",
       values: { comment: "Typed words 2", author: "Fast Typist", email: "fast@example.com", url: "https://fast.example.com" },
+      // The "Notify me of replies" box, as sent (unticked), comes back too.
+      notifyReplies: false,
     });
   });
 });
