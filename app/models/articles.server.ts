@@ -169,6 +169,8 @@ export interface ArticleInput {
   /** Null: a draft (or, for an existing article, its publication as it is). */
   publishedAt: Date | null;
   categorySlugs: string[];
+  /** Tickers to tag it with; undefined leaves its tags as they are. */
+  tickerIds?: number[];
 }
 
 /**
@@ -198,6 +200,7 @@ export async function saveArticle(db: DB, input: ArticleInput, actor: Actor = SY
       categoryIds: categories.map((c) => c.id),
       newCategoryNames: [],
       commentsOpen: true,
+      tickerIds: input.tickerIds,
     },
     publish: input.publishedAt ? { mode: "publish", at: input.publishedAt } : { mode: "keep" },
     logPublication: false,
