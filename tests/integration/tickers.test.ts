@@ -17,6 +17,7 @@ import {
 import { createUser } from "~/models/users.server";
 import { saveArticle } from "~/models/articles.server";
 import { loader as tickerLoader } from "~/routes/tickers.$exchange.$symbol";
+import { loader as homeLoader } from "~/routes/_index";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createComment } from "../support/factories";
 
@@ -157,6 +158,10 @@ describe("trending", () => {
       ["CCC", 2],
       ["AAA", 1],
     ]);
+    const home = (await homeLoader({ request: new Request("http://localhost/"), params: {}, context: { db: t.db } as never })) as Response;
+    const data = await home.json();
+    expect(data.trending[0]).toEqual({ symbol: "EEE", exchange: "ASX", companyName: "EEE Ltd", comments: 5 });
+    expect(data.trending).toHaveLength(5);
   });
 });
 
@@ -177,5 +182,22 @@ describe("the editors' list", () => {
       errors: { symbol: "LYC on ASX is already in the list." },
     });
     expect(await saveTicker(t.db, 999_999, { symbol: "NEW", exchange: "ASX", companyName: "New", aliases: "" })).toEqual({ ok: false, error: "not-found" });
+  });
+});
+
+describe("the demo seed", () => {
+  it("lists the rare-earth tickers, links their cashtags, tags articles and makes them trend", async () => {
+    const { seed } = await import("../../db/seed");
+    await seed(t.db);
+    await seed(t.db); // idempotent
+    const lyc = await getTicker(t.db, "ASX", "LYC");
+    expect(lyc).toMatchObject({ companyName: "Lynas Rare Earths", aliases: ["LYC.AX"] });
+    expect(await getTicker(t.db, "SSE", "600111")).toMatchObject({ companyName: "China Northern Rare Earth" });
+    expect(await getTicker(t.db, "NYSE", "MP")).toMatchObject({ companyName: "MP Materials" });
+    const page = await listTickerComments(t.db, lyc!.id);
+    expect(page.comments.length).toBeGreaterThanOrEqual(3);
+    expect(page.comments.some((c) => c.bodyHtml.includes('<a class="cashtag" href="/tickers/ASX/LYC"'))).toBe(true);
+    expect((await listTickerArticles(t.db, lyc!.id)).length).toBeGreaterThan(0);
+    expect((await trendingTickers(t.db)).map((x) => x.symbol)).toContain("LYC");
   });
 });
