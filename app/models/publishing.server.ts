@@ -475,6 +475,7 @@ export interface EditorArticle {
   excerptIsCustom: boolean;
   categoryIds: number[];
   categories: CategoryLink[];
+  tickerIds: number[];
   publishedAt: string | null;
   withdrawnPublishedAt: string | null;
   firstPublishedAt: string | null;
@@ -493,7 +494,9 @@ export async function getArticleForEditing(db: DB, articleId: number, now: Date 
     .where("ac.article_id", "=", articleId)
     .orderBy("c.name")
     .execute();
+  const tags = await db.selectFrom("article_tickers").select("ticker_id").where("article_id", "=", articleId).execute();
   return {
+    tickerIds: tags.map((t) => t.ticker_id),
     id: a.id,
     version: a.version,
     title: a.title,

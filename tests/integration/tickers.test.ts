@@ -201,3 +201,49 @@ describe("the demo seed", () => {
     expect((await trendingTickers(t.db)).map((x) => x.symbol)).toContain("LYC");
   });
 });
+
+describe("tagging articles", () => {
+  it("tags from the editor's form, and leaves the tags when the form did not offer them", async () => {
+    const { handleArticleForm } = await import("~/lib/article-editor.server");
+    const { SYSTEM_ACTOR } = await import("~/models/moderation-log.server");
+    const lyc = await ticker("LYC", "ASX", "Lynas Rare Earths");
+    const mp = await ticker("MP", "NYSE", "MP Materials");
+    const form = (fields: Record<string, string | string[]>) => {
+      const f = new FormData();
+      for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) f.append(k, one);
+      return f;
+    };
+    const base = { title: "Tagged in the editor", slug: "", byline: "Desk", highlights: "", body: "About $MP.", excerpt: "", newCategories: "", publishAt: "", timeZone: "UTC", commentsOpen: "on", version: "0", intent: "save" };
+    const saved = await handleArticleForm(t.db, form({ ...base, tickersOffered: "1", tickerIds: [String(lyc), String(mp), "99999"] }), null, SYSTEM_ACTOR);
+    expect(saved.status).toBe(303);
+    const id = Number(/\/admin\/articles\/(\d+)/.exec(saved.headers.get("Location")!)![1]);
+    const tags = async () => (await t.db.selectFrom("article_tickers").select("ticker_id").where("article_id", "=", id).orderBy("ticker_id").execute()).map((r) => r.ticker_id);
+    expect(await tags()).toEqual([lyc, mp]);
+    const body = (await t.db.selectFrom("articles").select("body_html").where("id", "=", id).executeTakeFirstOrThrow()).body_html;
+    expect(body).toContain('href="/tickers/NYSE/MP"');
+    await handleArticleForm(t.db, form({ ...base, version: "1", tickersOffered: "1", tickerIds: [String(mp)] }), id, SYSTEM_ACTOR);
+    expect(await tags()).toEqual([mp]);
+    await handleArticleForm(t.db, form({ ...base, version: "2", body: "Changed." }), id, SYSTEM_ACTOR);
+    expect(await tags()).toEqual([mp]);
+  });
+
+  it("tags from an imported file's front matter, and names an unknown ticker", async () => {
+    const { parseArticleFile } = await import("~/lib/article-import");
+    const { importArticle } = await import("~/models/article-import.server");
+    const lyc = await ticker("LYC", "ASX", "Lynas Rare Earths", "LYC.AX");
+    const mp = await ticker("MP", "NYSE", "MP Materials");
+    const parsed = parseArticleFile("---\ntitle: Imported with tickers\ntickers: [ASX:LYC, $MP]\n---\nBody about $LYC.AX.\n");
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.article.tickers).toEqual(["ASX:LYC", "MP"]);
+    const outcome = await importArticle(t.db, parsed.article);
+    if (!outcome.ok) throw new Error(outcome.message);
+    const tags = (await t.db.selectFrom("article_tickers").select("ticker_id").where("article_id", "=", outcome.id!).orderBy("ticker_id").execute()).map((r) => r.ticker_id);
+    expect(tags).toEqual([lyc, mp]);
+
+    const bad = parseArticleFile("---\ntitle: Unknown ticker\ntickers: ASX:NOPE\n---\nBody.\n");
+    if (!bad.ok) throw new Error(bad.message);
+    expect(await importArticle(t.db, bad.article)).toEqual({ ok: false, message: expect.stringContaining('"ASX:NOPE" is not a known ticker') });
+    const notList = parseArticleFile("---\ntitle: Odd\ntickers: {a: 1}\n---\nBody.\n");
+    expect(notList).toMatchObject({ ok: false, line: 3, message: expect.stringContaining("tickers must be a list") });
+  });
+});
