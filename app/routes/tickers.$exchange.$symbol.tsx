@@ -13,12 +13,19 @@ import {
 } from "~/models/tickers.server";
 import { listCacheTag, unchangedHeaders } from "~/lib/cache-tags";
 import { readForm } from "~/lib/forms.server";
+import { feedLinks, tickerFeedPath } from "~/lib/feed-paths";
 import { pageHeaders } from "~/lib/route-headers";
 import { getCurrentUser } from "~/lib/session.server";
 import { tickerLabel, tickerPath } from "~/lib/ticker-paths";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${tickerLabel(data.ticker)} ${data.ticker.companyName}: Assay` : "Ticker not found: Assay" },
+  ...(data
+    ? feedLinks([
+        { title: `Assay: ${tickerLabel(data.ticker)} (RSS)`, href: tickerFeedPath(data.ticker, "rss"), format: "rss" },
+        { title: `Assay: ${tickerLabel(data.ticker)} (Atom)`, href: tickerFeedPath(data.ticker, "atom"), format: "atom" },
+      ])
+    : []),
 ];
 
 // Guests' copies may be cached (approving a comment or changing an article drops every

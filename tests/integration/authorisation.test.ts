@@ -197,6 +197,14 @@ const TABLE: Record<string, Case[]> = {
     // A follow button, as on a category.
     { method: "POST", path: "/tickers/ASX/AUTH", form: () => ({ level: "watching" }), expect: MEMBER_ONLY },
   ],
+  "tickers.$exchange.$symbol.feed[.]xml": [
+    { method: "GET", path: "/tickers/ASX/AUTH/feed.xml", expect: ANYONE },
+    { method: "GET", path: "/tickers/ASX/NOSUCH/feed.xml", expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+  ],
+  "tickers.$exchange.$symbol.atom[.]xml": [
+    { method: "GET", path: "/tickers/ASX/AUTH/atom.xml", expect: ANYONE },
+    { method: "GET", path: "/tickers/ASX/NOSUCH/atom.xml", expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+  ],
   "admin.tickers": [
     { method: "GET", path: "/admin/tickers", data: true, expect: EDITORS_ONLY },
     { method: "POST", path: "/admin/tickers", form: (_f, who) => ({ intent: "create", symbol: who.slice(0, 8), exchange: "NYSE", companyName: `Company of the ${who}`, aliases: "" }), expect: EDITORS_ONLY },

@@ -247,3 +247,18 @@ describe("tagging articles", () => {
     expect(notList).toMatchObject({ ok: false, line: 3, message: expect.stringContaining("tickers must be a list") });
   });
 });
+
+describe("ticker feeds", () => {
+  it("carry the tagged articles, and the personal feed adds those of followed tickers", async () => {
+    const { listFeedArticles, listPersonalFeedArticles } = await import("~/models/feeds.server");
+    const lyc = await ticker("LYC", "ASX", "Lynas Rare Earths");
+    const tagged = await saveArticle(t.db, { slug: "tagged-lyc", title: "Tagged", highlights: [], bodyMarkdown: "x", byline: "Desk", publishedAt: new Date(Date.now() - 60_000), categorySlugs: [], tickerIds: [lyc] });
+    await createArticle(t.db, { slug: "untagged" });
+    expect((await listFeedArticles(t.db, { tickerId: lyc })).map((a) => a.id)).toEqual([tagged.id]);
+    const user = await createUser(t.db, { email: "feed@example.com", displayName: "Feed", password: "a long enough password", emailVerified: true });
+    if (!user.ok) throw new Error("user");
+    expect(await listPersonalFeedArticles(t.db, user.userId)).toEqual([]);
+    await setTickerFollow(t.db, { userId: user.userId, tickerId: lyc, level: "following" });
+    expect((await listPersonalFeedArticles(t.db, user.userId)).map((a) => a.id)).toEqual([tagged.id]);
+  });
+});
