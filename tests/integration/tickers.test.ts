@@ -262,3 +262,23 @@ describe("ticker feeds", () => {
     expect((await listPersonalFeedArticles(t.db, user.userId)).map((a) => a.id)).toEqual([tagged.id]);
   });
 });
+
+describe("following a ticker", () => {
+  it("brings its tagged articles to /following and notifies its watchers", async () => {
+    const { getFollowingPage } = await import("~/models/follows.server");
+    const { fanOutArticle } = await import("~/models/mail-fanout.server");
+    const lyc = await ticker("LYC", "ASX", "Lynas Rare Earths");
+    const user = await createUser(t.db, { email: "watcher@example.com", displayName: "Watcher", password: "a long enough password", emailVerified: true });
+    if (!user.ok) throw new Error("user");
+    await setTickerFollow(t.db, { userId: user.userId, tickerId: lyc, level: "watching" });
+    const tagged = await saveArticle(t.db, { slug: "watched-lyc", title: "Watched", highlights: [], bodyMarkdown: "x", byline: "Desk", publishedAt: new Date(Date.now() - 60_000), categorySlugs: [], tickerIds: [lyc] });
+    await createArticle(t.db, { slug: "not-watched" });
+    const page = await getFollowingPage(t.db, { userId: user.userId });
+    expect(page.articles.map((a) => a.id)).toEqual([tagged.id]);
+    expect(page.tickers).toEqual([{ symbol: "LYC", exchange: "ASX", companyName: "Lynas Rare Earths", level: "watching" }]);
+    const fanned = await fanOutArticle(t.db, tagged.id);
+    expect(fanned.notifications).toBe(1);
+    const notes = await t.db.selectFrom("notifications").select(["user_id", "article_id"]).where("user_id", "=", user.userId).execute();
+    expect(notes).toEqual([{ user_id: user.userId, article_id: tagged.id }]);
+  });
+});
