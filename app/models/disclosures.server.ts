@@ -64,3 +64,9 @@ export async function saveDisclosureDefault(
     .execute();
   return { ok: true };
 }
+
+/** Every known ticker, for choosing one to keep a default answer for. */
+export async function listTickerChoices(db: DB): Promise<{ id: number; symbol: string; exchange: string; companyName: string }[]> {
+  const rows = await db.selectFrom("tickers").select(["id", "symbol", "exchange", "company_name"]).orderBy("symbol").orderBy("exchange").limit(1000).execute();
+  return rows.map((r) => ({ id: r.id, symbol: r.symbol, exchange: r.exchange, companyName: r.company_name }));
+}

@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { beforeEach, describe, expect, it } from "vitest";
 import { action as articleAction, loader as articleLoader } from "~/routes/articles.$slug";
 import { loader as mentionedLoader } from "~/routes/tickers.mentioned";
+import { action as accountAction, loader as accountLoader } from "~/routes/account";
 import { startSession } from "~/lib/session.server";
 import { createUser } from "~/models/users.server";
 import { getModerationSettings, saveModerationSettings } from "~/models/moderation-settings.server";
@@ -166,6 +167,39 @@ describe("the disclosure asked of a comment that mentions a ticker", () => {
     expect(unknown.tickers).toEqual([]);
 
     await saveDisclosureDefault(t.db, { userId: m.id, tickerId: lyc, position: null, connected: false });
+    expect(await getDisclosureDefaults(t.db, m.id)).toEqual([]);
+  });
+});
+
+describe("a member's usual disclosures on /account", () => {
+  const send = (cookie: string, fields: Record<string, string>) =>
+    accountAction({
+      request: new Request("http://localhost/account", {
+        method: "POST",
+        body: new URLSearchParams({ intent: "disclosure-default", ...fields }),
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", Cookie: cookie },
+      }),
+      params: {},
+      context: { db: t.db, clientIp: "" },
+    });
+
+  it("saves, lists and forgets them, refusing bad input with a message", async () => {
+    const m = await member("keeper@example.com");
+    const saved = await send(m.cookie, { ticker: String(mp), position: "long", connected: "1" });
+    expect(saved.status).toBe(303);
+    const page = (await (await accountLoader({ request: new Request("http://localhost/account", { headers: { Cookie: m.cookie } }), params: {}, context: { db: t.db, clientIp: "" } })).json()) as any;
+    expect(page.disclosureDefaults).toMatchObject([{ tickerId: mp, symbol: "MP", position: "long", connected: true }]);
+    expect(page.tickerChoices.map((c: { symbol: string }) => c.symbol)).toEqual(["LYC", "MP"]);
+
+    const badPosition = await send(m.cookie, { ticker: String(mp), position: "all-in" });
+    expect(badPosition.status).toBe(400);
+    expect(((await badPosition.json()) as any).errors.position).toMatch(/Long, Short/);
+    const noTicker = await send(m.cookie, { ticker: "", position: "long" });
+    expect(noTicker.status).toBe(400);
+    const gone = await send(m.cookie, { ticker: "999999", position: "long" });
+    expect(gone.status).toBe(400);
+
+    expect((await send(m.cookie, { ticker: String(mp), position: "forget" })).status).toBe(303);
     expect(await getDisclosureDefaults(t.db, m.id)).toEqual([]);
   });
 });
