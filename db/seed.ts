@@ -245,6 +245,7 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
   articlesAdded += await seedEditorialDemo(db, now);
   await seedEmbedDemo(db);
   await seedOldPermalinkDemo(db);
+  await seedDemoInvestors(db);
   return { categoriesAdded: categories.length, articlesAdded, commentsAdded };
 }
 
@@ -388,7 +389,7 @@ export async function seedDemoAccounts(db: DB): Promise<number> {
   }
   // Every start (each step is idempotent): what the demo member follows and has been told.
   await seedDemoFollowing(db);
-  await seedDemoInvestors(db);
+  await seedDemoDisclosureDefault(db);
   return added;
 }
 
@@ -457,8 +458,12 @@ async function seedDemoInvestors(db: DB): Promise<void> {
     });
     if (answers.length) await db.insertInto("comment_disclosures").values(answers).execute();
   }
+}
+
+/** The demo member's usual answer for $LYC (on /account; it fills in their form). */
+async function seedDemoDisclosureDefault(db: DB): Promise<void> {
+  const lyc = (await db.selectFrom("tickers").select("id").where("symbol", "=", "LYC").where("exchange", "=", "ASX").executeTakeFirst())?.id;
   const member = await db.selectFrom("users").select("id").where("email", "=", "member@example.com").where("deleted_at", "is", null).executeTakeFirst();
-  const lyc = tickers.get("LYC");
   if (member && lyc !== undefined) {
     await db
       .insertInto("disclosure_defaults")
