@@ -167,8 +167,6 @@ export function CommentForm({
             </span>
             <FieldError field="comment" message={errors.comment} />
           </p>
-          <DisclosureFields state={mentioned.state} />
-          <SentimentField key={disclosure?.sentiment ?? ""} value={disclosure?.sentiment ?? ""} />
           {member ? null : (
             <>
               <p className="comment-form-author">
@@ -218,6 +216,9 @@ export function CommentForm({
               </p>
             </>
           )}
+          {/* After who is writing: the questions about what they hold, then how they see it. */}
+          <DisclosureFields state={mentioned.state} />
+          <SentimentField key={disclosure?.sentiment ?? ""} value={disclosure?.sentiment ?? ""} />
           {/* Honeypot: hidden from people and assistive technology; bots fill it in. */}
           <div className="hp-field" aria-hidden="true">
             <label htmlFor={HONEYPOT_FIELD}>Leave this field empty</label>
