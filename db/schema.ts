@@ -125,7 +125,15 @@ export interface CommentsTable {
   hidden_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Its author wants to hear of replies to it (members by default; guests tick a box). Migration 0007. */
   notify_replies: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Bullish or Bearish, optional, set once with the comment (migration 0013). */
+  sentiment: ColumnType<Sentiment | null, Sentiment | null | undefined, never>;
 }
+
+export const SENTIMENTS = ["bullish", "bearish"] as const;
+export type Sentiment = (typeof SENTIMENTS)[number];
+export const DISCLOSURE_POSITIONS = ["long", "short", "none", "undisclosed"] as const;
+/** A commenter's declared position in a ticker: "none" is No position, "undisclosed" Prefer not to say. */
+export type DisclosurePosition = (typeof DISCLOSURE_POSITIONS)[number];
 
 export interface SiteSecretsTable {
   name: string;
@@ -211,6 +219,8 @@ export interface ModerationSettingsTable {
   member_rate_limit: ColumnType<number, number | undefined, number>;
   /** Reports count towards hiding a comment only from accounts at least this old (migration 0005). */
   reporter_min_age_hours: ColumnType<number, number | undefined, number>;
+  /** A comment that mentions a ticker must answer the disclosure (migration 0013; default asked, not required). */
+  disclosure_required: ColumnType<boolean, boolean | undefined, boolean>;
   updated_at: Timestamp;
   updated_by: ColumnType<number | null, number | null | undefined, number | null>;
 }
@@ -404,6 +414,8 @@ export interface Database {
   article_tickers: ArticleTickersTable;
   comment_tickers: CommentTickersTable;
   ticker_follows: TickerFollowsTable;
+  comment_disclosures: CommentDisclosuresTable;
+  disclosure_defaults: DisclosureDefaultsTable;
 }
 
 /** A listed company, kept by editors at /admin/tickers (migration 0011). Symbol and exchange upper case. */
@@ -430,6 +442,26 @@ export interface CommentTickersTable {
   article_id: ColumnType<number, number | undefined, never>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   approved: ColumnType<boolean, boolean | undefined, never>;
+  /** The comment's sentiment, copied by a trigger (migration 0013). */
+  sentiment: ColumnType<Sentiment | null, never, never>;
+}
+
+/** The position a comment's author declared in a ticker it mentions: written once, never changed (migration 0013). */
+export interface CommentDisclosuresTable {
+  comment_id: number;
+  ticker_id: number;
+  position: DisclosurePosition;
+  connected: ColumnType<boolean, boolean | undefined, never>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** A member's usual answers per ticker, prefilled in the form; shown to nobody else (migration 0013). */
+export interface DisclosureDefaultsTable {
+  user_id: number;
+  ticker_id: number;
+  position: DisclosurePosition;
+  connected: ColumnType<boolean, boolean | undefined, boolean>;
+  updated_at: Timestamp;
 }
 
 /** A member's level for one ticker, as for a category. */

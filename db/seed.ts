@@ -292,6 +292,7 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
   articlesAdded += await seedEditorialDemo(db, now);
   await seedEmbedDemo(db);
   await seedOldPermalinkDemo(db);
+  await seedDemoInvestors(db);
   return { categoriesAdded: categories.length, articlesAdded, commentsAdded };
 }
 
@@ -435,7 +436,81 @@ export async function seedDemoAccounts(db: DB): Promise<number> {
   }
   // Every start (each step is idempotent): what the demo member follows and has been told.
   await seedDemoFollowing(db);
+  await seedDemoDisclosureDefault(db);
   return added;
+}
+
+
+/**
+ * Investors' comments on the two newer articles: cashtags, disclosures (one of
+ * them paid or connected), Bullish and Bearish, so the article pages show the
+ * sentiment bar and the comments their disclosures; and the demo member's usual
+ * answer for $LYC on /account. Each comment is added once (found by its words).
+ */
+async function seedDemoInvestors(db: DB): Promise<void> {
+  // SEED_TICKERS are in by now (seed()); a symbol here is on one exchange only.
+  const tickers = new Map(
+    (await db.selectFrom("tickers").select(["id", "symbol"]).where("symbol", "in", ["MP", "LYC", "600111"]).execute()).map((t) => [t.symbol, t.id]),
+  );
+  const [magnets, exportRules] = await Promise.all(
+    [SEED_ARTICLES[1]!, SEED_ARTICLES[2]!].map((a) => db.selectFrom("articles").select(["id", "published_at"]).where("slug", "=", a.slug).executeTakeFirst()),
+  );
+  if (!magnets || !exportRules) return;
+  const demo: {
+    article: typeof magnets;
+    minutes: number;
+    name: string;
+    email: string;
+    body: string;
+    sentiment: "bullish" | "bearish" | null;
+    disclosures: [string, "long" | "short" | "none" | "undisclosed", boolean][];
+  }[] = [
+    { article: magnets, minutes: 90, name: "Priya Natarajan", email: "priya.natarajan@example.com", body: "Heavy rare earth supply outside China is basically $LYC for now. Holding through the Kalgoorlie ramp-up.", sentiment: "bullish", disclosures: [["LYC", "long", false]] },
+    { article: magnets, minutes: 200, name: "Tom Becker", email: "tom.becker@example.com", body: "$MP still sells most of its concentrate into China. Until Fort Worth magnets ship at volume I'm cautious.", sentiment: "bearish", disclosures: [["MP", "short", false]] },
+    { article: magnets, minutes: 320, name: "Grace Okafor", email: "grace.okafor@example.com", body: "For balance: I do investor relations work for a magnet recycler that supplies $MP. The offtake talk here is accurate.", sentiment: null, disclosures: [["MP", "none", true]] },
+    { article: exportRules, minutes: 400, name: "Kenji Watanabe", email: "kenji.watanabe@example.com", body: "Licences favour the state majors: $600111 gains pricing power, $LYC gains customers. Both can be true.", sentiment: "bullish", disclosures: [["600111", "undisclosed", false], ["LYC", "long", false]] },
+    { article: exportRules, minutes: 700, name: "Marta Silva", email: "marta.silva@example.com", body: "The licence backlog will hit Western magnet makers first; I'd not chase $LYC here.", sentiment: "bearish", disclosures: [["LYC", "none", false]] },
+  ];
+  for (const c of demo) {
+    const exists = await db.selectFrom("comments").select("id").where("article_id", "=", c.article.id).where("body_markdown", "=", c.body).executeTakeFirst();
+    if (exists) continue;
+    const createdAt = new Date((c.article.published_at ?? new Date()).getTime() + c.minutes * 60_000);
+    // Cashtags linked at write time, as the form's comments are.
+    const mentions = await cashtagMentions(db, c.body);
+    const row = await db
+      .insertInto("comments")
+      .values({
+        article_id: c.article.id,
+        status: "approved",
+        author_name: c.name,
+        author_email: c.email,
+        body_markdown: c.body,
+        body_html: renderCommentMarkdown(c.body, { cashtagHref: mentions.hrefFor }),
+        created_at: createdAt,
+        sentiment: c.sentiment,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordCommentTickers(db, row.id, mentions.tickers.map((t) => t.id));
+    const answers = c.disclosures.flatMap(([symbol, position, connected]) => {
+      const ticker_id = tickers.get(symbol);
+      return ticker_id === undefined ? [] : [{ comment_id: row.id, ticker_id, position, connected }];
+    });
+    if (answers.length) await db.insertInto("comment_disclosures").values(answers).execute();
+  }
+}
+
+/** The demo member's usual answer for $LYC (on /account; it fills in their form). */
+async function seedDemoDisclosureDefault(db: DB): Promise<void> {
+  const lyc = (await db.selectFrom("tickers").select("id").where("symbol", "=", "LYC").where("exchange", "=", "ASX").executeTakeFirst())?.id;
+  const member = await db.selectFrom("users").select("id").where("email", "=", "member@example.com").where("deleted_at", "is", null).executeTakeFirst();
+  if (member && lyc !== undefined) {
+    await db
+      .insertInto("disclosure_defaults")
+      .values({ user_id: member.id, ticker_id: lyc, position: "long", connected: false })
+      .onConflict((oc) => oc.columns(["user_id", "ticker_id"]).doNothing())
+      .execute();
+  }
 }
 
 /** The demo member's follows, by category slug: several levels, one of them muted. */

@@ -2,6 +2,7 @@
 // JavaScript; with it, Remix submits it without a full reload.
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { DisclosureFields, SentimentField, useMentionedTickers, type DisclosureState } from "./DisclosureFields";
 
 export const HONEYPOT_FIELD = "assay_website_confirm";
 /** The "Notify me of replies" box: "1" when ticked. */
@@ -20,6 +21,8 @@ export interface CommentFormProps {
   member?: { displayName: string; emailVerified: boolean } | null;
   /** Whether "Notify me of replies" starts ticked: a member's default, off for guests. */
   notifyReplies?: boolean;
+  /** Sent back with a refused post: the tickers the comment mentions and the answers chosen. */
+  disclosure?: DisclosureState | null;
 }
 
 const LOGOUT_FORM_ID = "respond-logout";
@@ -49,7 +52,9 @@ export function CommentForm({
   formError,
   member = null,
   notifyReplies = false,
+  disclosure = null,
 }: CommentFormProps) {
+  const mentioned = useMentionedTickers(disclosure);
   const navigation = useNavigation();
   const summaryRef = useRef<HTMLDivElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -155,6 +160,7 @@ export function CommentForm({
               aria-invalid={errors.comment ? true : undefined}
               aria-describedby={describedBy("comment", "comment-hint")}
               defaultValue={values.comment ?? ""}
+              onChange={(event) => mentioned.onCommentInput(event.currentTarget.value)}
             />
             <span id="comment-hint" className="field-hint">
               Markdown works: **bold**, *italic*, [links](https://example.com), lists and quotes.
@@ -210,6 +216,9 @@ export function CommentForm({
               </p>
             </>
           )}
+          {/* After who is writing: the questions about what they hold, then how they see it. */}
+          <DisclosureFields state={mentioned.state} />
+          <SentimentField key={disclosure?.sentiment ?? ""} value={disclosure?.sentiment ?? ""} />
           {/* Honeypot: hidden from people and assistive technology; bots fill it in. */}
           <div className="hp-field" aria-hidden="true">
             <label htmlFor={HONEYPOT_FIELD}>Leave this field empty</label>

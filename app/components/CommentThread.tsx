@@ -4,6 +4,7 @@
 // client-side navigations; see ServerHtml).
 import { DateTime } from "./DateTime";
 import { withQuery } from "~/lib/thread-links";
+import { POSITION_WORDS, SENTIMENT_LABELS, type DisclosurePosition, type Sentiment } from "~/lib/disclosure";
 
 export interface ThreadNodeView {
   id: number;
@@ -21,6 +22,48 @@ export interface ThreadNodeView {
   moreReplies?: boolean;
   /** Hidden by member reports, pending review: a placeholder, with its replies under it. */
   hidden?: boolean;
+  sentiment?: Sentiment | null;
+  disclosures?: { symbol: string; exchange: string; position: DisclosurePosition; connected: boolean }[];
+}
+
+function tickerHref(t: { exchange: string; symbol: string }) {
+  return `/tickers/${encodeURIComponent(t.exchange)}/${encodeURIComponent(t.symbol)}`;
+}
+
+/** "Discloses: long $LYC; no position in $MP" and, standing out, "Paid or connected: $MP". */
+function Disclosures({ node }: { node: ThreadNodeView }) {
+  const disclosures = node.disclosures ?? [];
+  if (disclosures.length === 0 && !node.sentiment) return null;
+  const connected = disclosures.filter((d) => d.connected);
+  return (
+    <div className="comment__disclosures">
+      {node.sentiment ? (
+        <span className={`comment__sentiment comment__sentiment--${node.sentiment}`}>{SENTIMENT_LABELS[node.sentiment]}</span>
+      ) : null}
+      {connected.length ? (
+        <strong className="comment__connected">
+          Paid or connected:{" "}
+          {connected.map((d, i) => (
+            <span key={`${d.exchange}:${d.symbol}`}>
+              {i ? ", " : ""}
+              <a href={tickerHref(d)}>${d.symbol}</a>
+            </span>
+          ))}
+        </strong>
+      ) : null}
+      {disclosures.length ? (
+        <span className="comment__discloses">
+          Discloses:{" "}
+          {disclosures.map((d, i) => (
+            <span key={`${d.exchange}:${d.symbol}`}>
+              {i ? "; " : ""}
+              {POSITION_WORDS[d.position]} <a href={tickerHref(d)}>${d.symbol}</a>
+            </span>
+          ))}
+        </span>
+      ) : null}
+    </div>
+  );
 }
 
 function Author({ name, url, userId }: { name: string; url: string; userId?: number | null }) {
@@ -87,6 +130,7 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
           </a>
         </header>
         {held ? <p className="comment__held">Your comment is awaiting moderation.</p> : null}
+        <Disclosures node={node} />
         <div className="comment__content" dangerouslySetInnerHTML={{ __html: node.bodyHtml }} />
         {held ? null : (
           <p className="comment__actions">

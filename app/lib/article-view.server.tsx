@@ -15,6 +15,7 @@ import type { ArticleViewCache } from "./article-view-cache.server";
 import { articleTag } from "./page-cache.server";
 import { ldComments, type LdComment } from "./structured-data.server";
 import { parseId } from "./params";
+import { sentimentFor, type SentimentFigures } from "../models/sentiment.server";
 
 export interface ArticleView {
   article: ArticleDetail;
@@ -25,6 +26,8 @@ export interface ArticleView {
   commenting: CommentingRules;
   /** The page's approved comments as plain text, for the JSON-LD crawlers read. */
   ldComments: LdComment[];
+  /** Bullish / Bearish in the last 7 days beside the 30 days before (approved comments). */
+  sentiment: SentimentFigures;
 }
 
 export type { ArticleViewCache };
@@ -58,9 +61,10 @@ export async function loadArticleView(
   const article = await getPublishedArticle(db, input.slug);
   if (!article) return null;
   const options = { after, heldCommentIds: input.heldCommentIds };
-  const [conversation, commenting] = await Promise.all([
+  const [conversation, commenting, sentiment] = await Promise.all([
     conversationId ? getConversationPage(db, article.id, conversationId, options) : null,
     getCommentingRules(db, article.id),
+    sentimentFor(db, { articleId: article.id }),
   ]);
   const page = conversation ?? (await getThreadPage(db, article.id, { ...options, after: conversationId ? null : after }));
   const articlePath = input.articlePath ? input.articlePath(article.slug) : `/articles/${article.slug}`;
@@ -74,6 +78,7 @@ export async function loadArticleView(
     },
     commenting,
     ldComments: ldComments(page.thread),
+    sentiment: sentiment.article!,
   };
   shared?.store(ticket, key, view, [articleTag(article.id)]);
   return view;

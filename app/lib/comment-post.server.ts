@@ -16,6 +16,58 @@ import { commentLocation } from "~/models/threads.server";
 import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation.server";
 import { readForm } from "~/lib/forms.server";
 import { parseId } from "~/lib/params";
+import { tickersMentioned, type Ticker } from "~/models/tickers.server";
+import { getModerationSettings } from "~/models/moderation-settings.server";
+import { getDisclosureDefaults } from "~/models/disclosures.server";
+import {
+  DISCLOSURE_ASKED_MESSAGE,
+  DISCLOSURE_REQUIRED_MESSAGE,
+  SENTIMENT_FIELD,
+  disclosureAskedField,
+  disclosureConnectedField,
+  disclosurePositionField,
+  isDisclosurePosition,
+  isSentiment,
+  type DisclosureAnswer,
+  type DisclosurePosition,
+  type Sentiment,
+} from "~/lib/disclosure";
+
+const SENTIMENT_MESSAGE = "Sentiment must be Bullish, Bearish or neither.";
+const POSITION_MESSAGE = "Please choose Long, Short, No position or Prefer not to say.";
+
+/** The disclosure part of the form as sent back with a refused post: nothing the person chose is lost. */
+export interface DisclosureFormState {
+  /** The known tickers the comment mentions, each asked about. */
+  tickers: Ticker[];
+  /** What was chosen per ticker id (position "" when none). */
+  answers: Record<number, { position: DisclosurePosition | ""; connected: boolean }>;
+  required: boolean;
+  sentiment: Sentiment | "";
+}
+
+/** Read the disclosure answers for the mentioned tickers from the form. */
+function readDisclosures(form: FormData, tickers: Ticker[]) {
+  const answers: DisclosureFormState["answers"] = {};
+  const valid: DisclosureAnswer[] = [];
+  let invalid = false;
+  let notAsked = false;
+  let unanswered = false;
+  for (const ticker of tickers) {
+    const raw = form.get(disclosurePositionField(ticker.id));
+    const connected = form.get(disclosureConnectedField(ticker.id)) === "1";
+    const asked = form.get(disclosureAskedField(ticker.id)) === "1";
+    const position = typeof raw === "string" ? raw.trim() : "";
+    if (position !== "" && !isDisclosurePosition(position)) invalid = true;
+    const chosen = isDisclosurePosition(position) ? position : "";
+    answers[ticker.id] = { position: chosen, connected };
+    if (!asked && chosen === "" && !connected) notAsked = true;
+    // Ticking "paid or connected" alone is an answer: the position stays unsaid.
+    if (chosen !== "" || connected) valid.push({ tickerId: ticker.id, position: chosen || "undisclosed", connected });
+    else unanswered = true;
+  }
+  return { answers, valid, invalid, notAsked, unanswered };
+}
 
 const DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!";
 const PARENT_MESSAGE =
@@ -41,17 +93,40 @@ export async function handleCommentPost(request: Request, context: AppLoadContex
   // "Notify me of replies": ticked or not, as sent (a member's box starts ticked by their default).
   const notifyReplies = form.get(NOTIFY_REPLIES_FIELD) === "1";
   const user = await getCurrentUser(request, context);
-  if (user && !user.emailVerified) return json({ errors: {}, values, notifyReplies, formError: UNVERIFIED_COMMENT_MESSAGE }, { status: 403 });
+
+  // Disclosure: the known tickers the comment mentions, and the answers given for each.
+  const sentimentRaw = String(form.get(SENTIMENT_FIELD) ?? "").trim();
+  const sentiment: Sentiment | "" = isSentiment(sentimentRaw) ? sentimentRaw : "";
+  const [tickers, settings] = await Promise.all([tickersMentioned(db, values.comment ?? ""), getModerationSettings(db)]);
+  const read = readDisclosures(form, tickers);
+  const disclosure: DisclosureFormState = { tickers, answers: read.answers, required: settings.disclosureRequired, sentiment };
+  if (user && read.notAsked) {
+    // First time the form hears of these tickers: offer the member's own defaults.
+    for (const d of await getDisclosureDefaults(db, user.id, tickers.map((t) => t.id))) {
+      const answer = disclosure.answers[d.tickerId];
+      if (answer && answer.position === "" && !answer.connected) disclosure.answers[d.tickerId] = { position: d.position, connected: d.connected };
+    }
+  }
+  const keep = { values, notifyReplies, disclosure };
+
+  if (user && !user.emailVerified) return json({ errors: {}, ...keep, formError: UNVERIFIED_COMMENT_MESSAGE }, { status: 403 });
+  if (sentimentRaw !== "" && sentiment === "") return json({ errors: {}, ...keep, formError: SENTIMENT_MESSAGE }, { status: 400 });
+  if (read.invalid) return json({ errors: {}, ...keep, formError: POSITION_MESSAGE }, { status: 400 });
+  // Without JavaScript the form learns of the tickers only now: show their questions, keep the comment.
+  if (read.notAsked) return json({ errors: {}, ...keep, formError: DISCLOSURE_ASKED_MESSAGE }, { status: 400 });
+  if (settings.disclosureRequired && read.unanswered) {
+    return json({ errors: {}, ...keep, formError: DISCLOSURE_REQUIRED_MESSAGE }, { status: 400 });
+  }
   const memberEmail = user ? await getUserEmail(db, user.id) : null;
   // A member signs with their account: the name and email come from it, not from the form.
   const submitted = user && memberEmail ? { ...values, author: user.displayName, email: memberEmail, url: "" } : values;
   const parsed = parseForm(guestCommentSchema, submitted);
-  if (!parsed.ok) return json({ errors: parsed.errors, values, notifyReplies, formError: null }, { status: 400 });
+  if (!parsed.ok) return json({ errors: parsed.errors, ...keep, formError: null }, { status: 400 });
 
   const parentText = String(form.get("comment_parent") ?? "0").trim();
   const parentNumber = parentText === "0" || parentText === "" ? 0 : parseId(parentText);
   if (parentNumber === null) {
-    return json({ errors: {}, values, notifyReplies, formError: PARENT_MESSAGE }, { status: 400 });
+    return json({ errors: {}, ...keep, formError: PARENT_MESSAGE }, { status: 400 });
   }
   const result = await postComment(db, {
     articleId: target.articleId,
@@ -64,20 +139,22 @@ export async function handleCommentPost(request: Request, context: AppLoadContex
     userAgent: request.headers.get("User-Agent") ?? "",
     userId: user && memberEmail ? user.id : null,
     notifyReplies,
+    disclosures: read.valid,
+    sentiment: sentiment || null,
   });
   if (!result.ok) {
     switch (result.error) {
       case "duplicate":
-        return json({ errors: {}, values, notifyReplies, formError: DUPLICATE_MESSAGE }, { status: 409 });
+        return json({ errors: {}, ...keep, formError: DUPLICATE_MESSAGE }, { status: 409 });
       case "parent-not-found":
-        return json({ errors: {}, values, notifyReplies, formError: PARENT_MESSAGE }, { status: 400 });
+        return json({ errors: {}, ...keep, formError: PARENT_MESSAGE }, { status: 400 });
       case "article-not-found":
         throw new Response("Article not found", { status: 404 });
       default: {
         // A moderation rule refused it: say why beside the form, keep what was typed.
         const rateLimited = result.error === "rate-limited";
         const headers = rateLimited && result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
-        return json({ errors: {}, values, notifyReplies, formError: result.message }, { status: rateLimited ? 429 : 403, headers });
+        return json({ errors: {}, ...keep, formError: result.message }, { status: rateLimited ? 429 : 403, headers });
       }
     }
   }

@@ -6,6 +6,8 @@ import { renderCommentMarkdown } from "../lib/markdown.server";
 import { isRefusal, moderateNewComment, type CommentRefusalCode } from "./moderation.server";
 import { queueCommentMail } from "./mail-fanout.server";
 import { cashtagMentions, recordCommentTickers } from "./tickers.server";
+import { recordCommentDisclosures } from "./disclosures.server";
+import type { DisclosureAnswer, DisclosurePosition, Sentiment } from "../lib/disclosure";
 
 export const MAX_THREAD_DEPTH = 5;
 export const DUPLICATE_WINDOW_MINUTES = 10;
@@ -27,6 +29,17 @@ export interface PublicComment {
    * approved replies stay readable. Its words, name and links are left out.
    */
   hidden?: boolean;
+  /** Bullish or Bearish, when its author said so. */
+  sentiment?: Sentiment | null;
+  /** What its author declared about the tickers it mentions (written with it, never changed). */
+  disclosures?: CommentDisclosure[];
+}
+
+export interface CommentDisclosure {
+  symbol: string;
+  exchange: string;
+  position: DisclosurePosition;
+  connected: boolean;
 }
 
 export interface ThreadNode extends PublicComment {
@@ -102,6 +115,8 @@ export function toPublicComment(row: {
   status: string;
   user_id: number | null;
   hidden_at?: Date | null;
+  sentiment?: Sentiment | null;
+  disclosures?: CommentDisclosure[] | null;
 }): PublicComment {
   if (row.hidden_at) {
     return { id: row.id, parentId: row.parent_id, authorName: "", authorUrl: "", bodyHtml: "", createdAt: row.created_at.toISOString(), status: "approved", userId: null, hidden: true };
@@ -115,6 +130,8 @@ export function toPublicComment(row: {
     createdAt: row.created_at.toISOString(),
     status: row.status === "approved" ? "approved" : "pending",
     userId: row.user_id,
+    ...(row.sentiment !== undefined ? { sentiment: row.sentiment } : {}),
+    ...(row.disclosures ? { disclosures: row.disclosures } : {}),
   };
 }
 
@@ -148,6 +165,10 @@ export interface NewCommentInput {
   userId?: number | null;
   /** The author wants to hear of replies (the form's "Notify me of replies"); default off. */
   notifyReplies?: boolean;
+  /** The author's answers for those tickers; answers for tickers not mentioned are dropped. */
+  disclosures?: DisclosureAnswer[];
+  /** Bullish or Bearish, optional. */
+  sentiment?: Sentiment | null;
 }
 
 export type PostCommentResult =
@@ -225,10 +246,14 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
         user_agent: input.userAgent.slice(0, 500),
         user_id: input.userId ?? null,
         notify_replies: input.notifyReplies ?? false,
+        sentiment: input.sentiment ?? null,
       })
       .returning(["id", "status", "user_id", "notify_replies"])
       .executeTakeFirstOrThrow();
-    await recordCommentTickers(trx, inserted.id, mentions.tickers.map((t) => t.id));
+    // The tickers its words link to are the ones recorded, and the only ones a disclosure may be about.
+    const tickerIds = mentions.tickers.map((t) => t.id);
+    await recordCommentTickers(trx, inserted.id, tickerIds);
+    await recordCommentDisclosures(trx, inserted.id, (input.disclosures ?? []).filter((a) => tickerIds.includes(a.tickerId)));
     // Its notifications and mail (or a guest's confirmation link) come from the job worker.
     await queueCommentMail(trx, { ...inserted, articleId: input.articleId, parentId: input.parentId });
     return {

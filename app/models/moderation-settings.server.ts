@@ -31,6 +31,8 @@ export interface ModerationSettings {
    * accounts cannot hide anything.
    */
   reporterMinAgeHours: number;
+  /** A comment that mentions a ticker must say the author's position in it (default: asked, not required). */
+  disclosureRequired: boolean;
 }
 
 export const RATE_WINDOW_MINUTES = 10;
@@ -45,6 +47,7 @@ export const DEFAULT_MODERATION_SETTINGS: Readonly<ModerationSettings> = Object.
   guestRateLimit: 5,
   memberRateLimit: 20,
   reporterMinAgeHours: 24,
+  disclosureRequired: false,
 });
 
 /** The settings in force (the stored row, or the defaults). */
@@ -61,6 +64,7 @@ export async function getModerationSettings(db: DB): Promise<ModerationSettings>
     guestRateLimit: row.guest_rate_limit,
     memberRateLimit: row.member_rate_limit,
     reporterMinAgeHours: row.reporter_min_age_hours,
+    disclosureRequired: row.disclosure_required,
   };
 }
 
@@ -94,6 +98,7 @@ export async function saveModerationSettings(
         guest_rate_limit: next.guestRateLimit,
         member_rate_limit: next.memberRateLimit,
         reporter_min_age_hours: next.reporterMinAgeHours,
+        disclosure_required: next.disclosureRequired,
         updated_at: new Date(),
         updated_by: input.moderatorId,
       })

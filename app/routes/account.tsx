@@ -31,6 +31,9 @@ import { personalFeedPath } from "~/lib/feed-paths";
 import { publicUrl } from "~/lib/urls.server";
 import { readForm } from "~/lib/forms.server";
 import { pageHeaders } from "~/lib/route-headers";
+import { getDisclosureDefaults, listTickerChoices, saveDisclosureDefault } from "~/models/disclosures.server";
+import { POSITION_CHOICES, isDisclosurePosition } from "~/lib/disclosure";
+import { parseId } from "~/lib/params";
 
 // Its 429 keeps the action's Retry-After.
 export const headers: HeadersFunction = pageHeaders;
@@ -46,6 +49,8 @@ const NOTICES: Record<string, string> = {
   "session-ended": "That session has ended.",
   "sessions-ended": "Every other session of your account has ended.",
   "reply-default": "Your choice for replies to your comments has been saved.",
+  "disclosure-default": "Your usual answer has been saved. It fills in the disclosure on your next comment that mentions the company.",
+  "disclosure-forgotten": "That usual answer is forgotten.",
   "feed-reset": "Your personal feed has a new address. The old one no longer works: give the new one to your feed reader.",
 };
 
@@ -55,9 +60,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request, context);
   const account = await findAccountById(db, user.id);
   if (!account) throw redirect("/login", { status: 303 });
-  const [sessions, notifyRepliesDefault] = await Promise.all([
+  const [sessions, notifyRepliesDefault, disclosureDefaults, tickerChoices] = await Promise.all([
     listUserSessions(db, user.id, current?.session.id ?? null),
     getNotifyRepliesDefault(db, user.id),
+    getDisclosureDefaults(db, user.id),
+    listTickerChoices(db),
   ]);
   // The personal feed's secret address, made the first time the member looks.
   const feedToken = await ensureFeedToken(db, user.id);
@@ -73,12 +80,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     },
     sessions,
     notifyRepliesDefault,
+    // The member's own holdings: on their own page only, never shown to anyone else.
+    disclosureDefaults,
+    tickerChoices,
     personalFeed: { rss: publicUrl(context, personalFeedPath(feedToken, "rss")), atom: publicUrl(context, personalFeedPath(feedToken, "atom")) },
     notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
   });
 }
 
-type Intent = "name" | "email" | "resend-verification" | "password" | "end-session" | "end-other-sessions" | "delete" | "reply-default";
+type Intent =
+  | "name"
+  | "email"
+  | "resend-verification"
+  | "password"
+  | "end-session"
+  | "end-other-sessions"
+  | "delete"
+  | "reply-default"
+  | "disclosure-default";
 
 function problem(
   intent: Intent,
@@ -102,6 +121,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = formText(form, "intent") as Intent;
 
   switch (intent) {
+    case "disclosure-default": {
+      const values = formValues(form, ["ticker", "position"] as const);
+      const tickerId = parseId(values.ticker);
+      const position = values.position === "forget" ? null : values.position;
+      if (tickerId === null) return problem(intent, { ticker: "Please choose a company." }, values, null);
+      if (position !== null && !isDisclosurePosition(position)) {
+        return problem(intent, { position: "Please choose Long, Short, No position or Prefer not to say." }, values, null);
+      }
+      const saved = await saveDisclosureDefault(db, { userId: user.id, tickerId, position, connected: form.get("connected") === "1" });
+      if (!saved.ok) return problem(intent, { ticker: "That company is no longer on the list." }, values, null);
+      return done(position === null ? "disclosure-forgotten" : "disclosure-default");
+    }
     case "name": {
       const values = formValues(form, ["displayName"] as const);
       const parsed = parseForm(displayNameSchema, values);
@@ -203,7 +234,7 @@ function browserName(userAgent: string): string {
 }
 
 export default function AccountRoute() {
-  const { account, sessions, personalFeed, notice, notifyRepliesDefault } = useLoaderData<typeof loader>();
+  const { account, sessions, personalFeed, notice, notifyRepliesDefault, disclosureDefaults, tickerChoices } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (intent: Intent): Partial<Record<string, string>> => (actionData?.intent === intent ? actionData.errors : {});
   const formErrorFor = (intent: Intent) => (actionData?.intent === intent ? actionData.formError : null);
@@ -356,6 +387,73 @@ export default function AccountRoute() {
             </button>
           </p>
         </Form>
+      </section>
+
+      <section className="account-section" aria-labelledby="disclosures-heading">
+        <h2 id="disclosures-heading">Your usual disclosures</h2>
+        <p className="field-hint">
+          When your comment mentions a company, the form asks your position in it. Your usual answers fill it in for you; you can
+          still change them on each comment. This list is yours alone: others only see what you disclose on each comment.
+        </p>
+        {disclosureDefaults.length ? (
+          <ul className="account-list">
+            {disclosureDefaults.map((d) => (
+              <li key={d.tickerId}>
+                ${d.symbol} ({d.companyName}, {d.exchange}): {POSITION_CHOICES.find((c) => c.value === d.position)?.label}
+                {d.connected ? "; paid by or connected to the company" : ""}{" "}
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="intent" value="disclosure-default" />
+                  <input type="hidden" name="ticker" value={d.tickerId} />
+                  <input type="hidden" name="position" value="forget" />
+                  <button type="submit" className="link-button" aria-label={`Forget your usual answer for $${d.symbol}`}>
+                    Forget
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>You have no usual answers yet.</p>
+        )}
+        {tickerChoices.length ? (
+          <Form method="post" className="account-form" noValidate>
+            <input type="hidden" name="intent" value="disclosure-default" />
+            <ErrorSummary form="disclosure" errors={errorsFor("disclosure-default")} labels={{ ticker: "Company", position: "Position" }} />
+            <p className="account-field">
+              <label htmlFor="disclosure-ticker">Company</label>
+              <select id="disclosure-ticker" name="ticker" defaultValue={valuesFor("disclosure-default").ticker ?? ""}>
+                <option value="">Choose…</option>
+                {tickerChoices.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    ${t.symbol}: {t.companyName} ({t.exchange})
+                  </option>
+                ))}
+              </select>
+            </p>
+            <fieldset>
+              <legend>Your position</legend>
+              {POSITION_CHOICES.map((c) => (
+                <span key={c.value}>
+                  <input type="radio" id={`disclosure-position-${c.value}`} name="position" value={c.value} defaultChecked={valuesFor("disclosure-default").position === c.value} />{" "}
+                  <label htmlFor={`disclosure-position-${c.value}`} className="inline-label">
+                    {c.label}
+                  </label>{" "}
+                </span>
+              ))}
+            </fieldset>
+            <p className="account-field account-field--checkbox">
+              <input id="disclosure-connected" name="connected" type="checkbox" value="1" />{" "}
+              <label htmlFor="disclosure-connected" className="inline-label">
+                I am paid by or connected to this company
+              </label>
+            </p>
+            <p>
+              <button type="submit" className="button">
+                Save usual answer
+              </button>
+            </p>
+          </Form>
+        ) : null}
       </section>
 
       <section className="account-section" aria-labelledby="sessions-heading">

@@ -23,6 +23,7 @@ import { WatchThreadForm } from "~/components/FollowControls";
 import { parseId } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
 import { feedLinks } from "~/lib/feed-paths";
+import { SentimentBar, hasSentiment } from "~/components/SentimentBar";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Article not found: Assay" }];
@@ -92,6 +93,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       // In a document the thread goes in the page only (see ServerHtml); in data, here.
       threadHtml: context.fragments ? null : view.threadHtml,
       pagination: view.pagination,
+      sentiment: view.sentiment,
       replyTo,
       shareUrl,
       jsonLd: newsArticleJsonLd({ article, url: shareUrl, comments: view.ldComments }),
@@ -117,7 +119,7 @@ function commentsHeading(count: number, title: string) {
 }
 
 export default function ArticleRoute() {
-  const { article, threadHtml, pagination, replyTo, shareUrl, member, commenting, follow } = useLoaderData<typeof loader>();
+  const { article, threadHtml, pagination, replyTo, shareUrl, member, commenting, follow, sentiment } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const articlePath = `/articles/${article.slug}`;
   const formAction = replyTo ? `${articlePath}?replytocom=${replyTo.id}` : articlePath;
@@ -150,6 +152,7 @@ export default function ArticleRoute() {
         <h2 id="comments-heading" className="comments__heading">
           {commentsHeading(article.approvedCommentCount, article.title)}
         </h2>
+        {hasSentiment(sentiment) ? <SentimentBar figures={sentiment} subject="this article" /> : null}
         {pagination.conversationId !== null ? (
           <p className="comments__context">One conversation, on its own.</p>
         ) : null}
@@ -175,6 +178,7 @@ export default function ArticleRoute() {
             formError={actionData?.formError}
             member={member}
             notifyReplies={actionData ? actionData.notifyReplies : (follow?.notifyRepliesDefault ?? false)}
+            disclosure={actionData && "disclosure" in actionData ? actionData.disclosure : null}
           />
         )}
       </section>

@@ -228,6 +228,7 @@ export default function EmbedRoute() {
             values={actionData?.values}
             errors={actionData?.errors}
             formError={actionData?.formError}
+            disclosure={actionData && "disclosure" in actionData ? actionData.disclosure : null}
             member={member}
           />
         </>

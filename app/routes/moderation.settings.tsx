@@ -33,6 +33,7 @@ function toValues(settings: ModerationSettings): Record<SettingsField, string> {
     guestRateLimit: String(settings.guestRateLimit),
     memberRateLimit: String(settings.memberRateLimit),
     reporterMinAgeHours: String(settings.reporterMinAgeHours),
+    disclosureRequired: settings.disclosureRequired ? "required" : "asked",
   };
 }
 
@@ -71,6 +72,7 @@ const LABELS: Record<SettingsField, string> = {
   guestRateLimit: "Guest comments",
   memberRateLimit: "Member comments",
   reporterMinAgeHours: "Reporters' account age",
+  disclosureRequired: "Disclosure",
 };
 
 function FieldError({ id, message }: { id: string; message?: string }) {
@@ -213,6 +215,22 @@ export default function ModerationSettingsRoute() {
               />
               <FieldError id="settings-reporterMinAgeHours" message={errors.reporterMinAgeHours} />
             </p>
+          </fieldset>
+          <fieldset aria-describedby="settings-disclosure-hint">
+            <legend>Disclosure: when a comment mentions a ticker</legend>
+            <p id="settings-disclosure-hint" className="field-hint">
+              The form asks the commenter&apos;s position in each company their comment mentions (Long, Short, No position, Prefer not
+              to say) and whether they are paid by or connected to it; the answer is shown beside the comment.
+            </p>
+            <p className="settings-choice">
+              <input type="radio" id="settings-disclosure-asked" name="disclosureRequired" value="asked" defaultChecked={values.disclosureRequired === "asked"} />{" "}
+              <label htmlFor="settings-disclosure-asked">Asked, not required{d.disclosureRequired === "asked" ? " (default)" : ""}</label>
+            </p>
+            <p className="settings-choice">
+              <input type="radio" id="settings-disclosure-required" name="disclosureRequired" value="required" defaultChecked={values.disclosureRequired === "required"} />{" "}
+              <label htmlFor="settings-disclosure-required">Required: a comment is not posted without an answer for each ticker</label>
+            </p>
+            <FieldError id="settings-disclosureRequired" message={errors.disclosureRequired} />
           </fieldset>
           {loaded.canEdit ? (
             <p>

@@ -159,7 +159,9 @@ test("the form is usable with the keyboard alone", async ({ page, db }) => {
     if (text) await page.keyboard.type(text);
   }
   expect(order).toEqual(["author", "email", "url"]);
-  // "Notify me of replies" (off for a guest), then the button.
+  // Sentiment (one stop for the radio group, on "Neither"), "Notify me of replies" (off for a guest), then the button.
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe("sentiment-neither");
   await page.keyboard.press("Tab");
   expect(await page.evaluate(() => document.activeElement?.id)).toBe("notify_replies");
   await page.keyboard.press("Tab");

@@ -300,9 +300,14 @@ const TABLE: Record<string, Case[]> = {
         guestRateLimit: "5",
         memberRateLimit: "20",
         reporterMinAgeHours: "24",
+        disclosureRequired: "asked",
       }),
       expect: { guest: "login", unconfirmed: 403, member: 403, moderator: 403, editor: "ok", admin: "ok" },
     },
+  ],
+  // The comment form's ticker lookup: public (guests comment too), personal only in a member's own defaults.
+  "tickers.mentioned": [
+    { method: "GET", path: "/tickers/mentioned?tag=%24LYC", expect: { guest: "ok", unconfirmed: "ok", member: "ok", moderator: "ok" } },
   ],
   // Mail links: signed tokens, no login; a token that is not ours is a 400 for everyone.
   "mail.confirm": [

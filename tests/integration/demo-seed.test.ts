@@ -37,3 +37,19 @@ it("gives one article the demo news site's address (npm run embed:demo), once", 
   const rows = await t.db.selectFrom("articles").select(["slug", "canonical_url"]).where("canonical_url", "is not", null).execute();
   expect(rows).toEqual([{ slug: "baogang-orders-safety-and-environmental-inspections-at-key-mines", canonical_url: `${EMBED_DEMO_ORIGIN}${EMBED_DEMO_ARTICLE_PATH}` }]);
 });
+
+it("shows investors' disclosures and sentiment, once, and gives the demo member a usual answer", async () => {
+  const { sentimentFor } = await import("~/models/sentiment.server");
+  await seed(t.db);
+  await seedDemoAccounts(t.db);
+  await seedDemoAccounts(t.db);
+  const disclosures = await t.db.selectFrom("comment_disclosures").select(["position", "connected"]).execute();
+  expect(disclosures).toHaveLength(6);
+  expect(disclosures.filter((d) => d.connected)).toHaveLength(1);
+  const magnets = await t.db.selectFrom("articles").select("id").where("slug", "=", "magnet-makers-race-to-secure-heavy-rare-earth-supply").executeTakeFirstOrThrow();
+  const lyc = await t.db.selectFrom("tickers").select("id").where("symbol", "=", "LYC").executeTakeFirstOrThrow();
+  const figures = await sentimentFor(t.db, { articleId: magnets.id, tickerIds: [lyc.id] });
+  expect(figures.article).toMatchObject({ bullish: 1, bearish: 1 });
+  expect(figures.tickers[lyc.id]).toMatchObject({ bullish: 2, bearish: 1 });
+  expect(await t.db.selectFrom("disclosure_defaults").select("position").execute()).toEqual([{ position: "long" }]);
+});

@@ -42,6 +42,7 @@ describe("settings", () => {
       guestRateLimit: 5,
       memberRateLimit: 20,
       reporterMinAgeHours: 24,
+      disclosureRequired: false,
     });
     // The tables are emptied before each test: no row means the defaults.
     expect(await getModerationSettings(t.db)).toEqual(DEFAULT_MODERATION_SETTINGS);
@@ -288,8 +289,9 @@ describe("rate limits", () => {
       errors: {},
       formError: "You are posting comments too quickly. Slow down.",
       values: { comment: "Typed words 2", author: "Fast Typist", email: "fast@example.com", url: "https://fast.example.com" },
-      // The "Notify me of replies" box, as sent (unticked), comes back too.
+      // The "Notify me of replies" box and the disclosure part, as sent, come back too.
       notifyReplies: false,
+      disclosure: { tickers: [], answers: {}, required: false, sentiment: "" },
     });
   });
 });
