@@ -62,7 +62,7 @@ describe("writing a comment", () => {
     const row = await t.db.selectFrom("comments").select(["body_html", "created_at"]).where("id", "=", commentId).executeTakeFirstOrThrow();
     expect(row.body_html).toBe('<p>Long <a class="cashtag" href="/tickers/ASX/LYC" rel="nofollow ugc noopener">$LYC.AX</a>, not $USD or $5.</p>');
     const mentions = await t.db.selectFrom("comment_tickers").selectAll().where("comment_id", "=", commentId).execute();
-    expect(mentions).toEqual([{ comment_id: commentId, ticker_id: lyc, article_id: article.id, created_at: row.created_at, approved: status === "approved" }]);
+    expect(mentions).toEqual([{ comment_id: commentId, ticker_id: lyc, article_id: article.id, created_at: row.created_at, approved: status === "approved", sentiment: null }]);
   });
 
   it("follows a moderator's edit: mentions added and dropped", async () => {
