@@ -147,6 +147,8 @@ export interface NewCommentInput {
   userId?: number | null;
   /** The author wants to hear of replies (the form's "Notify me of replies"); default off. */
   notifyReplies?: boolean;
+  /** Tickers the author says they are paid by or connected to (the disclosure form); a promotion rule reads it. */
+  connectedTickerIds?: readonly number[];
 }
 
 export type PostCommentResult =
@@ -202,6 +204,7 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
       authorName: input.authorName.trim(),
       authorUrl: input.authorUrl.trim(),
       ipHash: input.ipHash,
+      connectedTickerIds: input.connectedTickerIds ?? [],
     });
     if (isRefusal(decision)) {
       return { ok: false, error: decision.refused, message: decision.message, retryAfterSeconds: decision.retryAfterSeconds } as const;

@@ -13,6 +13,7 @@ import * as m0008 from "./0008_mail_deliveries";
 import * as m0009 from "./0009_imports";
 import * as m0010 from "./0010_embed";
 import * as m0011 from "./0011_tickers";
+import * as m0014 from "./0014_promotion_defences";
 
 export const migrations: Record<string, Migration> = {
   "0001_articles_and_comments": m0001,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0009_imports": m0009,
   "0010_embed": m0010,
   "0011_tickers": m0011,
+  "0014_promotion_defences": m0014,
 };

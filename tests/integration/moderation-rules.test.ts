@@ -42,6 +42,11 @@ describe("settings", () => {
       guestRateLimit: 5,
       memberRateLimit: 20,
       reporterMinAgeHours: 24,
+      tickerNewAccountDays: 3,
+      promotionalPhrases: ["guaranteed", "10x", "to the moon", "next big", "price target"],
+      holdConnected: true,
+      spikeMultiplier: 5,
+      spikeMinComments: 20,
     });
     // The tables are emptied before each test: no row means the defaults.
     expect(await getModerationSettings(t.db)).toEqual(DEFAULT_MODERATION_SETTINGS);
@@ -287,6 +292,7 @@ describe("rate limits", () => {
     expect(await second.json()).toEqual({
       errors: {},
       formError: "You are posting comments too quickly. Slow down.",
+      notifyReplies: false,
       values: { comment: "Typed words 2", author: "Fast Typist", email: "fast@example.com", url: "https://fast.example.com" },
     });
   });
