@@ -23,6 +23,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("spike_multiplier", "integer", (c) => c.notNull().defaultTo(5).check(sql`spike_multiplier between 1 and 1000`))
     .addColumn("spike_min_comments", "integer", (c) => c.notNull().defaultTo(20).check(sql`spike_min_comments between 1 and 1000000`))
     .execute();
+  // The spike alert counts every mention (held ones too: a pump is often held) by time.
+  await db.schema.createIndex("comment_tickers_time_idx").on("comment_tickers").columns(["created_at", "ticker_id"]).execute();
 
   await db.schema
     .createTable("member_labels")
@@ -51,6 +53,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable("member_ignores").execute();
   await db.schema.dropTable("member_labels").execute();
+  await db.schema.dropIndex("comment_tickers_time_idx").execute();
   await db.schema
     .alterTable("moderation_settings")
     .dropColumn("ticker_new_account_days")

@@ -13,6 +13,9 @@ import { getModerationSettings, saveModerationSettings, type ModerationSettings 
 import { tickersMentioned } from "~/models/tickers.server";
 import { settingsMessages, settingsSchema } from "~/lib/moderation-forms";
 import { parseForm } from "~/lib/validation";
+import { startSession } from "~/lib/session.server";
+import { tickerSpikes } from "~/models/promotion.server";
+import { loader as queueLoader } from "~/routes/moderation._index";
 import { useTestDatabase } from "../support/db";
 import { commentInput, createArticle } from "../support/factories";
 import { createPerson } from "../support/people";
@@ -199,5 +202,63 @@ describe("reported as promotion", () => {
     } while (cursor);
     expect(walked).toEqual(expected);
     expect(REPORT_REASON_LABELS.promotion).toBe("Undisclosed promotion or pump-and-dump");
+  });
+});
+
+describe("spike alert", () => {
+  const now = new Date("2026-06-15T12:00:00Z");
+
+  /** `count` comments mentioning the ticker, spread over [hoursAgoFrom, hoursAgoTo) before `now`. */
+  async function mentions(tickerId: number, count: number, hoursAgoFrom: number, hoursAgoTo: number, status = "approved", base = now) {
+    await sql`
+      with made as (
+        insert into comments (article_id, status, author_name, author_email, body_markdown, body_html, created_at)
+        select ${articleId}::int, ${status}::text, 'A', 'a@example.com', 'b', '<p>b</p>',
+               ${base}::timestamptz - make_interval(secs => (${hoursAgoFrom}::float8 + (${hoursAgoTo}::float8 - ${hoursAgoFrom}::float8) * (g - 0.5) / ${count}::int) * 3600)
+        from generate_series(1, ${count}::int) as g
+        returning id
+      )
+      insert into comment_tickers (comment_id, ticker_id) select id, ${tickerId}::int from made
+    `.execute(t.db);
+  }
+
+  async function third() {
+    const row = await t.db.insertInto("tickers").values({ symbol: "600111", exchange: "SSE", company_name: "China Northern Rare Earth" }).returning("id").executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  it("flags a ticker above 5 times its 30-day daily average with at least 20 comments (the defaults), held ones counted", async () => {
+    const sse = await third();
+    // MP: 20 in 24 h (half of them held) against 60 in the 30 days before (2 a day): 20 > 10, a spike.
+    await mentions(ids.mp, 10, 0, 24);
+    await mentions(ids.mp, 10, 0, 24, "pending");
+    await mentions(ids.mp, 60, 24, 24 * 31);
+    // LYC: 19 in 24 h and nothing before: too few to matter.
+    await mentions(ids.lyc, 19, 0, 24);
+    // 600111: 30 in 24 h against 6 a day: exactly 5 times, not above.
+    await mentions(sse, 30, 0, 24);
+    await mentions(sse, 180, 24, 24 * 31);
+    // Older than 31 days and after `now` do not count.
+    await mentions(ids.lyc, 500, 24 * 32, 24 * 40);
+    await mentions(ids.lyc, 50, -24, 0);
+    const defaults = await getModerationSettings(t.db);
+    expect(await tickerSpikes(t.db, defaults, now)).toEqual([
+      { tickerId: ids.mp, symbol: "MP", exchange: "NYSE", companyName: "MP Materials", lastDay: 20, dailyAverage: 2 },
+    ]);
+    await mentions(sse, 1, 0, 24);
+    expect((await tickerSpikes(t.db, defaults, now)).map((s) => s.symbol)).toEqual(["600111", "MP"]);
+    // Its settings: at 10 times the average neither is a spike; at least 19 comments lets LYC in (19 against 0 a day).
+    expect(await tickerSpikes(t.db, { spikeMultiplier: 10, spikeMinComments: 20 }, now)).toEqual([]);
+    expect((await tickerSpikes(t.db, { spikeMultiplier: 5, spikeMinComments: 19 }, now)).map((s) => s.symbol)).toEqual(["600111", "MP", "LYC"]);
+  });
+
+  it("shows as a banner in the queue, linked to the ticker's comments", async () => {
+    // The queue counts to the real clock.
+    await mentions(ids.lyc, 25, 0, 20, "approved", new Date());
+    const moderator = await createPerson(t.db, "moderator");
+    const cookie = (await startSession(t.db, new Request("http://localhost/login", { method: "POST" }), moderator.id)).split(";")[0]!;
+    const response = await queueLoader({ request: new Request("http://localhost/moderation", { headers: { Cookie: cookie } }), params: {}, context: { db: t.db, clientIp: "192.0.2.1" } } as never);
+    const data = await response.json();
+    expect(data.spikes).toMatchObject([{ symbol: "LYC", lastDay: 25, path: "/tickers/ASX/LYC", label: "$LYC (ASX)" }]);
   });
 });
