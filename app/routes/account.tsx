@@ -30,6 +30,8 @@ import { ensureFeedToken } from "~/models/feeds.server";
 import { personalFeedPath } from "~/lib/feed-paths";
 import { publicUrl } from "~/lib/urls.server";
 import { readForm } from "~/lib/forms.server";
+import { listIgnoredMembers, unignoreMember } from "~/models/ignores.server";
+import { parseId } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
 
 // Its 429 keeps the action's Retry-After.
@@ -46,6 +48,7 @@ const NOTICES: Record<string, string> = {
   "session-ended": "That session has ended.",
   "sessions-ended": "Every other session of your account has ended.",
   "reply-default": "Your choice for replies to your comments has been saved.",
+  unignored: "You no longer ignore that member.",
   "feed-reset": "Your personal feed has a new address. The old one no longer works: give the new one to your feed reader.",
 };
 
@@ -55,9 +58,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request, context);
   const account = await findAccountById(db, user.id);
   if (!account) throw redirect("/login", { status: 303 });
-  const [sessions, notifyRepliesDefault] = await Promise.all([
+  const [sessions, notifyRepliesDefault, ignored] = await Promise.all([
     listUserSessions(db, user.id, current?.session.id ?? null),
     getNotifyRepliesDefault(db, user.id),
+    listIgnoredMembers(db, user.id),
   ]);
   // The personal feed's secret address, made the first time the member looks.
   const feedToken = await ensureFeedToken(db, user.id);
@@ -73,12 +77,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     },
     sessions,
     notifyRepliesDefault,
+    ignored,
     personalFeed: { rss: publicUrl(context, personalFeedPath(feedToken, "rss")), atom: publicUrl(context, personalFeedPath(feedToken, "atom")) },
     notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
   });
 }
 
-type Intent = "name" | "email" | "resend-verification" | "password" | "end-session" | "end-other-sessions" | "delete" | "reply-default";
+type Intent = "name" | "email" | "resend-verification" | "password" | "end-session" | "end-other-sessions" | "delete" | "reply-default" | "unignore";
 
 function problem(
   intent: Intent,
@@ -154,6 +159,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       return done("session-ended");
     }
+    case "unignore": {
+      const ignoredUserId = parseId(formText(form, "member"));
+      if (ignoredUserId === null) return problem(intent, {}, {}, "That request was not understood. Please use the forms on this page.");
+      await unignoreMember(db, { userId: user.id, ignoredUserId });
+      return done("unignored");
+    }
     case "reply-default": {
       // The box sends "1" when ticked and nothing when not.
       await setNotifyRepliesDefault(db, user.id, form.get("notifyReplies") === "1");
@@ -203,7 +214,7 @@ function browserName(userAgent: string): string {
 }
 
 export default function AccountRoute() {
-  const { account, sessions, personalFeed, notice, notifyRepliesDefault } = useLoaderData<typeof loader>();
+  const { account, sessions, personalFeed, notice, notifyRepliesDefault, ignored } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (intent: Intent): Partial<Record<string, string>> => (actionData?.intent === intent ? actionData.errors : {});
   const formErrorFor = (intent: Intent) => (actionData?.intent === intent ? actionData.formError : null);
@@ -411,6 +422,34 @@ export default function AccountRoute() {
             The current address stops working at once.
           </p>
         </form>
+      </section>
+
+      <section className="account-section" aria-labelledby="ignored-heading">
+        <h2 id="ignored-heading">Members you ignore</h2>
+        <p>Their comments are collapsed for you alone, and their replies do not notify you. No one else sees this list.</p>
+        {formErrorFor("unignore") ? (
+          <div className="form-errors" role="alert">
+            <p>{formErrorFor("unignore")}</p>
+          </div>
+        ) : null}
+        {ignored.length ? (
+          <ul className="ignored-members">
+            {ignored.map((member) => (
+              <li key={member.userId}>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="unignore" />
+                  <input type="hidden" name="member" value={member.userId} />
+                  <Link to={`/users/${member.userId}`}>{member.displayName}</Link>, since <DateTime iso={member.since} />{" "}
+                  <button type="submit" className="button button--quiet" aria-label={`Stop ignoring ${member.displayName}`}>
+                    Stop ignoring
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>You ignore no one. To ignore a member, open their page from their name on a comment.</p>
+        )}
       </section>
 
       <section className="account-section" aria-labelledby="delete-heading">

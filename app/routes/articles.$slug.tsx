@@ -67,6 +67,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     slug: params.slug ?? "",
     url,
     heldCommentIds,
+    ignoredUserIds: user?.ignoredUserIds ?? [],
     viewer: user ? user.role : "guest",
   });
   if (!view) {
