@@ -5,6 +5,7 @@ import type { DB } from "./connection";
 import { saveArticle } from "../app/models/articles.server";
 import { unpublishArticle } from "../app/models/publishing.server";
 import { renderCommentMarkdown } from "../app/lib/markdown.server";
+import { cashtagMentions, recordCommentTickers } from "../app/models/tickers.server";
 import { createUser } from "../app/models/users.server";
 import { postComment } from "../app/models/comments.server";
 import { reportComment } from "../app/models/reports.server";
@@ -19,6 +20,15 @@ export const SEED_CATEGORIES = [
   { slug: "policy-regulation", name: "Policy & Regulation", description: "Export controls, quotas, permits and the rules behind them." },
   { slug: "supply-chain", name: "Supply Chain", description: "From ore to magnet: processing, offtakes and trade flows." },
   { slug: "esg-safety", name: "ESG & Safety", description: "Environmental, safety and governance risk at producers." },
+];
+
+/** The demo's tickers: their cashtags in the seeded comments and articles become links. */
+export const SEED_TICKERS = [
+  { symbol: "MP", exchange: "NYSE", company_name: "MP Materials", aliases: [] as string[] },
+  { symbol: "LYC", exchange: "ASX", company_name: "Lynas Rare Earths", aliases: ["LYC.AX"] },
+  { symbol: "600111", exchange: "SSE", company_name: "China Northern Rare Earth", aliases: ["600111.SS"] },
+  { symbol: "ILU", exchange: "ASX", company_name: "Iluka Resources", aliases: ["ILU.AX"] },
+  { symbol: "ARU", exchange: "ASX", company_name: "Arafura Rare Earths", aliases: ["ARU.AX"] },
 ];
 
 interface SeedComment {
@@ -37,6 +47,8 @@ interface SeedArticle {
   byline: string;
   daysAgo: number;
   categories: string[];
+  /** Tickers it is tagged with, as "EXCHANGE:SYMBOL". */
+  tickers?: string[];
   highlights: string[];
   body: string;
   comments: SeedComment[];
@@ -49,6 +61,7 @@ export const SEED_ARTICLES: SeedArticle[] = [
     byline: "Assay newsroom",
     daysAgo: 1,
     categories: ["china", "mining-production", "esg-safety"],
+    tickers: ["SSE:600111"],
     highlights: [
       "Baogang Group's top executives are personally inspecting safety and environmental compliance at its mines.",
       "Managers must find and remove serious hazards, tighten pollution and energy controls, and follow Xi Jinping's latest directives.",
@@ -87,6 +100,28 @@ For investors, the point is that political risk from the top, not only operating
         minutesAfter: 45,
       },
       {
+        key: "tickers-1",
+        name: "Priya Raman",
+        email: "priya.raman@example.com",
+        body: "$600111 is the listed arm of Baogang's rare earth business, so this lands there first. If NdPr firms up, $LYC and $MP should feel it too.",
+        minutesAfter: 70,
+      },
+      {
+        key: "tickers-2",
+        replyTo: "tickers-1",
+        name: "Tomás Alvarez",
+        email: "tomas.alvarez@example.com",
+        body: "Maybe, but $LYC.AX has its own Malaysian licence story. And a $5 move in NdPr is noise; the inspections matter if they run for months.",
+        minutesAfter: 95,
+      },
+      {
+        key: "tickers-3",
+        name: "Ingrid Solberg",
+        email: "ingrid.solberg@example.com",
+        body: "Holding $ASX:LYC and $ILU for the heavy rare earths angle. `$LYC` in code stays plain, by the way.",
+        minutesAfter: 120,
+      },
+      {
         key: "b",
         replyTo: "a",
         name: "Tomás Alvarez",
@@ -118,6 +153,7 @@ For investors, the point is that political risk from the top, not only operating
     byline: "Assay newsroom",
     daysAgo: 3,
     categories: ["supply-chain", "policy-regulation"],
+    tickers: ["ASX:LYC", "NYSE:MP", "ASX:ARU"],
     highlights: [
       "Permanent-magnet producers are signing offtakes for dysprosium and terbium years ahead.",
       "Few separation plants outside China can handle heavy rare earths at scale.",
@@ -205,6 +241,14 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
     .onConflict((oc) => oc.column("slug").doNothing())
     .returning("id")
     .execute();
+  await db
+    .insertInto("tickers")
+    .values(SEED_TICKERS)
+    .onConflict((oc) => oc.columns(["exchange", "symbol"]).doNothing())
+    .execute();
+  const tickerIds = new Map(
+    (await db.selectFrom("tickers").select(["id", "exchange", "symbol"]).execute()).map((t) => [`${t.exchange}:${t.symbol}`, t.id]),
+  );
 
   let articlesAdded = 0;
   let commentsAdded = 0;
@@ -220,10 +264,12 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
       byline: article.byline,
       publishedAt,
       categorySlugs: article.categories,
+      tickerIds: (article.tickers ?? []).map((key) => tickerIds.get(key)!).filter(Boolean),
     });
     articlesAdded += 1;
     const ids = new Map<string, number>();
     for (const comment of article.comments) {
+      const mentions = await cashtagMentions(db, comment.body);
       const row = await db
         .insertInto("comments")
         .values({
@@ -234,11 +280,12 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
           author_email: comment.email,
           author_url: comment.url ?? "",
           body_markdown: comment.body,
-          body_html: renderCommentMarkdown(comment.body),
+          body_html: renderCommentMarkdown(comment.body, { cashtagHref: mentions.hrefFor }),
           created_at: new Date(publishedAt.getTime() + comment.minutesAfter * 60_000),
         })
         .returning("id")
         .executeTakeFirstOrThrow();
+      await recordCommentTickers(db, row.id, mentions.tickers.map((t) => t.id));
       ids.set(comment.key, row.id);
       commentsAdded += 1;
     }

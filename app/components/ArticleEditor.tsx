@@ -14,6 +14,8 @@ export interface ArticleEditorProps {
   formError?: string | null;
   preview?: { title: string; highlights: string[]; bodyHtml: string } | null;
   categories: { id: number; name: string }[];
+  /** The editors' ticker list, to tag the article with. */
+  tickers?: { id: number; symbol: string; exchange: string; companyName: string }[];
   status: "draft" | "scheduled" | "published" | "unpublished";
   /** Once published the slug stays unless changed by hand. */
   slugLocked: boolean;
@@ -47,7 +49,7 @@ function browserLocal(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function ArticleEditor({ values, errors = {}, formError, preview, categories, status, slugLocked }: ArticleEditorProps) {
+export function ArticleEditor({ values, errors = {}, formError, preview, categories, tickers = [], status, slugLocked }: ArticleEditorProps) {
   const [timeZone, setTimeZone] = useState(values.timeZone || "UTC");
   const [publishAt, setPublishAt] = useState(values.publishAt);
   const [title, setTitle] = useState(values.title);
@@ -65,6 +67,7 @@ export function ArticleEditor({ values, errors = {}, formError, preview, categor
   const invalid = Object.keys(errors) as (keyof Errors)[];
   const describedBy = (field: keyof Errors, hint?: string) => [errors[field] ? `${field}-error` : null, hint].filter(Boolean).join(" ") || undefined;
   const chosen = new Set(values.categoryIds);
+  const tagged = new Set(values.tickerIds ?? []);
 
   return (
     <>
@@ -174,6 +177,23 @@ export function ArticleEditor({ values, errors = {}, formError, preview, categor
           </span>
           <FieldError field="excerpt" errors={errors} />
         </p>
+        <fieldset className="field" id="tickerIds">
+          <legend>Tickers</legend>
+          <input type="hidden" name="tickersOffered" value="1" />
+          {tickers.length ? (
+            <ul className="checkbox-list">
+              {tickers.map((t) => (
+                <li key={t.id}>
+                  <label>
+                    <input type="checkbox" name="tickerIds" value={t.id} defaultChecked={tagged.has(String(t.id))} /> ${t.symbol} ({t.exchange}) {t.companyName}
+                  </label>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="field-hint">No tickers yet: editors add them under Tickers.</p>
+          )}
+        </fieldset>
         <fieldset className="field" id="categoryIds" aria-describedby={describedBy("categoryIds")}>
           <legend>Categories</legend>
           {categories.length ? (

@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import type { DB } from "../../db/connection";
 import type { Actor } from "../models/moderation-log.server";
 import { saveEditedArticle, type EditorArticle, type SaveResult } from "../models/publishing.server";
+import { cashtagMentions } from "../models/tickers.server";
 import { ARTICLE_FIELDS, articleFormSchema, articleMessages } from "./article-form.server";
 import type { ArticleFormValues } from "./article-form";
 import { renderArticleMarkdown } from "./markdown.server";
@@ -37,6 +38,7 @@ export function articleFormValues(article: EditorArticle | null, timeZone = "UTC
     commentsOpen: article === null || article.commentsOpen ? "on" : "",
     version: String(article?.version ?? 0),
     categoryIds: (article?.categoryIds ?? []).map(String),
+    tickerIds: (article?.tickerIds ?? []).map(String),
   };
 }
 
@@ -54,7 +56,11 @@ function fail(values: ArticleFormValues, errors: EditorActionData["errors"], sta
  */
 export async function handleArticleForm(db: DB, form: FormData, articleId: number | null, actor: Actor): Promise<Response> {
   const raw = formValues(form, ARTICLE_FIELDS);
-  const values: ArticleFormValues = { ...raw, categoryIds: form.getAll("categoryIds").filter((v): v is string => typeof v === "string") };
+  const values: ArticleFormValues = {
+    ...raw,
+    categoryIds: form.getAll("categoryIds").filter((v): v is string => typeof v === "string"),
+    tickerIds: form.getAll("tickerIds").filter((v): v is string => typeof v === "string"),
+  };
   const intentText = String(form.get("intent") ?? "save");
   const intent: EditorIntent = intentText === "publish" || intentText === "preview" ? intentText : "save";
 
@@ -64,6 +70,8 @@ export async function handleArticleForm(db: DB, form: FormData, articleId: numbe
   const chosenIds = values.categoryIds.map((v) => parseId(v));
   if (chosenIds.some((id) => id === null)) errors.categoryIds = articleMessages.categoryUnknown;
   const categoryIds = chosenIds.filter((id): id is number => id !== null);
+  // A ticker that is not (or no longer) in the list is simply not tagged.
+  const tickerIds = (values.tickerIds ?? []).map((v) => parseId(v)).filter((id): id is number => id !== null);
   const timeZone = isTimeZone(raw.timeZone) ? raw.timeZone : "UTC";
   let publishAt: Date | null = null;
   if (raw.publishAt.trim()) {
@@ -79,7 +87,11 @@ export async function handleArticleForm(db: DB, form: FormData, articleId: numbe
       values,
       errors: {},
       formError: null,
-      preview: { title: data.title, highlights: data.highlights, bodyHtml: renderArticleMarkdown(data.body) },
+      preview: {
+        title: data.title,
+        highlights: data.highlights,
+        bodyHtml: renderArticleMarkdown(data.body, { cashtagHref: (await cashtagMentions(db, data.body)).hrefFor }),
+      },
     });
   }
 
@@ -97,6 +109,8 @@ export async function handleArticleForm(db: DB, form: FormData, articleId: numbe
       categoryIds,
       newCategoryNames: data.newCategories,
       commentsOpen: data.commentsOpen,
+      // Only a form that offered the ticker list changes the tags.
+      tickerIds: form.has("tickersOffered") ? tickerIds : undefined,
     },
     publish: intent === "publish" ? { mode: "publish", at: publishAt } : { mode: "keep", at: publishAt },
   });

@@ -18,7 +18,7 @@ export const ARTICLE_FIELDS = [
 ] as const;
 export type ArticleField = (typeof ARTICLE_FIELDS)[number];
 /** Everything typed, as text, so it can go back into the fields (categories apart). */
-export type ArticleFormValues = Record<ArticleField, string> & { categoryIds: string[] };
+export type ArticleFormValues = Record<ArticleField, string> & { categoryIds: string[]; tickerIds?: string[] };
 
 export const articleMessages = {
   titleMissing: "Please give the article a title.",

@@ -17,6 +17,8 @@ export interface ImportedArticle {
   byline: string;
   /** Category names (created when missing); undefined: keep the article's own. */
   categories: string[] | undefined;
+  /** Tickers as cashtags are written (`ASX:LYC`, `MP`, `$LYC.AX`); undefined: keep the article's own. */
+  tickers?: string[] | undefined;
   highlights: string[];
   bodyMarkdown: string;
   excerpt: string;
@@ -27,7 +29,7 @@ export interface ImportedArticle {
 
 export type ParseOutcome = { ok: true; article: ImportedArticle; format: "markdown" | "text" } | { ok: false; line: number; message: string };
 
-const FRONT_MATTER_KEYS = ["title", "slug", "byline", "categories", "highlights", "published_at", "comments_open", "excerpt"] as const;
+const FRONT_MATTER_KEYS = ["title", "slug", "byline", "categories", "tickers", "highlights", "published_at", "comments_open", "excerpt"] as const;
 
 const NEW_TAB = /\s*\(opens in a new tab\)/gi;
 
@@ -81,6 +83,8 @@ function parseMarkdown(text: string): ParseOutcome {
   if (slug && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) return fail(keyLine(fmLines, "slug"), `the slug "${slug}" must be lower-case letters, digits and single hyphens`);
   const categories = data.categories === undefined ? undefined : stringList(data.categories);
   if (categories === null) return fail(keyLine(fmLines, "categories"), "categories must be a list of names");
+  const tickers = data.tickers === undefined ? undefined : stringList(data.tickers);
+  if (tickers === null) return fail(keyLine(fmLines, "tickers"), "tickers must be a list of symbols (for example [ASX:LYC, NYSE:MP])");
   const highlights = data.highlights === undefined ? [] : stringList(data.highlights);
   if (highlights === null) return fail(keyLine(fmLines, "highlights"), "highlights must be a list of sentences");
   let publishedAt: Date | null | undefined;
@@ -103,6 +107,7 @@ function parseMarkdown(text: string): ParseOutcome {
       slug,
       byline: data.byline === undefined ? "" : String(data.byline).trim(),
       categories,
+      tickers: tickers?.map((t) => t.replace(/^\$/, "")),
       highlights,
       bodyMarkdown: body,
       excerpt: data.excerpt === undefined ? "" : String(data.excerpt).trim(),

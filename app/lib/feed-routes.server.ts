@@ -3,7 +3,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { listCacheTag } from "./cache-tags";
 import { categoryFeedPath, type FeedFormat } from "./feed-paths";
-import { categoryFeed, feedAnswer, personalFeed } from "./feeds.server";
+import { categoryFeed, feedAnswer, personalFeed, tickerFeed } from "./feeds.server";
+import { getTicker } from "../models/tickers.server";
 import { findCategoryRedirect, getCategoryBySlug } from "../models/categories.server";
 import { findFeedOwner } from "../models/feeds.server";
 
@@ -18,6 +19,13 @@ export async function categoryFeedLoader({ params, request, context }: LoaderFun
   }
   // Any change to an article drops every list, this one too.
   return feedAnswer(request, context, await categoryFeed(context, category, format), format, { cacheTag: listCacheTag() });
+}
+
+/** A ticker's feed (its tagged articles); an unknown ticker is a 404. */
+export async function tickerFeedLoader({ params, request, context }: LoaderFunctionArgs, format: FeedFormat): Promise<Response> {
+  const ticker = await getTicker(context.db, params.exchange ?? "", params.symbol ?? "");
+  if (!ticker) throw new Response("Ticker not found", { status: 404 });
+  return feedAnswer(request, context, await tickerFeed(context, ticker, format), format, { cacheTag: listCacheTag() });
 }
 
 /**

@@ -6,7 +6,9 @@
 import { Feed, type Item } from "feed";
 import type { DB } from "../../db/connection";
 import { CACHE_TAG_HEADER } from "./cache-tags";
-import { FEED_TYPES, categoryFeedPath, commentsFeedPath, personalFeedPath, siteFeedPath, type FeedFormat } from "./feed-paths";
+import { FEED_TYPES, categoryFeedPath, commentsFeedPath, personalFeedPath, siteFeedPath, tickerFeedPath, type FeedFormat } from "./feed-paths";
+import { tickerPath } from "./ticker-paths";
+import type { Ticker } from "../models/tickers.server";
 import { makeEtag, notModified } from "./page-cache.server";
 import { publicUrl } from "./urls.server";
 import type { CategoryDetail } from "../models/categories.server";
@@ -41,6 +43,20 @@ export async function categoryFeed(context: LoadContext, category: CategoryDetai
     pagePath: `/categories/${category.slug}`,
     selfPath: categoryFeedPath(category.slug, format),
     feedPaths: bothFormats((f) => categoryFeedPath(category.slug, f)),
+    items: articleItems(context, articles),
+    updated: newest(articles.map((a) => a.updatedAt), NEVER),
+  };
+}
+
+/** A ticker's feed: the newest articles tagged with it, as a category's. */
+export async function tickerFeed(context: LoadContext, ticker: Ticker, format: FeedFormat): Promise<FeedDocument> {
+  const articles = await listFeedArticles(context.db, { tickerId: ticker.id });
+  return {
+    title: `Assay: $${ticker.symbol} (${ticker.exchange}) ${ticker.companyName}`,
+    description: `The latest articles about ${ticker.companyName} ($${ticker.symbol} on ${ticker.exchange}).`,
+    pagePath: tickerPath(ticker),
+    selfPath: tickerFeedPath(ticker, format),
+    feedPaths: bothFormats((f) => tickerFeedPath(ticker, f)),
     items: articleItems(context, articles),
     updated: newest(articles.map((a) => a.updatedAt), NEVER),
   };

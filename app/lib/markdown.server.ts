@@ -2,6 +2,21 @@
 // `sanitize-html` with a small allowlist; the result is stored once, at write time.
 import { Marked, type Tokens } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { cashtagExtension, type Cashtag } from "./cashtags";
+
+/** Where a known ticker's cashtag links (resolved by app/models/tickers.server.ts), else null. */
+export interface RenderOptions {
+  cashtagHref?: (tag: Cashtag) => string | null;
+}
+
+/** A cashtag of a known ticker becomes a link to its page; any other stays the text written. */
+function cashtags(options: RenderOptions | undefined) {
+  const hrefFor = options?.cashtagHref;
+  return cashtagExtension((tag) => {
+    const href = hrefFor?.(tag);
+    return href ? `<a class="cashtag" href="${escapeAttribute(href)}">${tag.text}</a>` : tag.text;
+  });
+}
 
 const SAFE_SCHEMES = ["http", "https", "mailto"];
 
@@ -15,7 +30,8 @@ const commentMarked = new Marked({ gfm: true, breaks: true });
 const COMMENT_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ["p", "br", "strong", "b", "em", "i", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li", "a"],
   // `rel` is always overwritten by the transform below, never taken from the input.
-  allowedAttributes: { a: ["href", "title", "rel"] },
+  allowedAttributes: { a: ["href", "title", "rel", "class"] },
+  allowedClasses: { a: ["cashtag"] },
   allowedSchemes: SAFE_SCHEMES,
   allowedSchemesAppliedToAttributes: ["href"],
   allowProtocolRelative: false,
@@ -33,24 +49,23 @@ const COMMENT_OPTIONS: sanitizeHtml.IOptions = {
 };
 
 /** A comment body: Markdown to HTML that can hold no script, links marked as user content. */
-export function renderCommentMarkdown(markdown: string): string {
-  const html = commentMarked.parse(markdown, { async: false });
+export function renderCommentMarkdown(markdown: string, options?: RenderOptions): string {
+  const marked = options?.cashtagHref ? new Marked({ gfm: true, breaks: true, extensions: [cashtags(options)] }) : commentMarked;
+  const html = marked.parse(markdown, { async: false });
   return sanitizeHtml(html, COMMENT_OPTIONS).trim();
 }
 
-const articleMarked = new Marked({
-  gfm: true,
-  renderer: {
-    // Links to other sites open in a new tab and say so to screen readers.
-    link(this: { parser: { parseInline(tokens: Tokens.Generic[]): string } }, token: Tokens.Link) {
-      const text = this.parser.parseInline(token.tokens);
-      const title = token.title ? ` title="${escapeAttribute(token.title)}"` : "";
-      const href = escapeAttribute(token.href);
-      if (!isExternal(token.href)) return `<a href="${href}"${title}>${text}</a>`;
-      return `<a href="${href}"${title} target="_blank" rel="noopener noreferrer nofollow">${text}<span class="visually-hidden"> (opens in a new tab)</span></a>`;
-    },
+const articleRenderer = {
+  // Links to other sites open in a new tab and say so to screen readers.
+  link(this: { parser: { parseInline(tokens: Tokens.Generic[]): string } }, token: Tokens.Link) {
+    const text = this.parser.parseInline(token.tokens);
+    const title = token.title ? ` title="${escapeAttribute(token.title)}"` : "";
+    const href = escapeAttribute(token.href);
+    if (!isExternal(token.href)) return `<a href="${href}"${title}>${text}</a>`;
+    return `<a href="${href}"${title} target="_blank" rel="noopener noreferrer nofollow">${text}<span class="visually-hidden"> (opens in a new tab)</span></a>`;
   },
-});
+};
+const articleMarked = new Marked({ gfm: true, renderer: articleRenderer });
 
 function escapeAttribute(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -63,12 +78,12 @@ const ARTICLE_OPTIONS: sanitizeHtml.IOptions = {
     "table", "thead", "tbody", "tr", "th", "td",
   ],
   allowedAttributes: {
-    a: ["href", "title", "target", "rel"],
+    a: ["href", "title", "target", "rel", "class"],
     span: ["class"],
     img: ["src", "alt", "title", "width", "height"],
     ol: ["start"],
   },
-  allowedClasses: { span: ["visually-hidden"] },
+  allowedClasses: { span: ["visually-hidden"], a: ["cashtag"] },
   allowedSchemes: SAFE_SCHEMES,
   allowedSchemesByTag: { img: ["http", "https"] },
   allowProtocolRelative: false,
@@ -87,8 +102,11 @@ const ARTICLE_OPTIONS: sanitizeHtml.IOptions = {
 };
 
 /** An article body, written by editors: a wider allowlist, still no script. */
-export function renderArticleMarkdown(markdown: string): string {
-  const html = articleMarked.parse(markdown, { async: false });
+export function renderArticleMarkdown(markdown: string, options?: RenderOptions): string {
+  const marked = options?.cashtagHref
+    ? new Marked({ gfm: true, renderer: articleRenderer, extensions: [cashtags(options)] })
+    : articleMarked;
+  const html = marked.parse(markdown, { async: false });
   return sanitizeHtml(html, ARTICLE_OPTIONS).trim();
 }
 

@@ -5,6 +5,21 @@ import type { ImportedArticle } from "../lib/article-import";
 import { slugify } from "../lib/slugs";
 import type { Actor } from "./moderation-log.server";
 import { getArticleForEditing, saveEditedArticle } from "./publishing.server";
+import { parseCashtags } from "../lib/cashtags";
+import { resolveCashtags } from "./tickers.server";
+
+/** The ids of the tickers a file names, or the first name that is no known ticker. */
+async function resolveTickerNames(db: DB, names: string[]): Promise<{ ok: true; ids: number[] } | { ok: false; message: string }> {
+  const ids: number[] = [];
+  for (const name of names) {
+    const tags = parseCashtags(`$${name}`);
+    const tag = tags.length === 1 && tags[0]!.text.toUpperCase() === `$${name.toUpperCase()}` ? tags[0]! : null;
+    const ticker = tag ? [...(await resolveCashtags(db, [tag])).values()][0] : undefined;
+    if (!ticker) return { ok: false, message: `tickers: "${name}" is not a known ticker (editors add tickers at /admin/tickers; write ASX:LYC where a symbol is on two exchanges)` };
+    ids.push(ticker.id);
+  }
+  return { ok: true, ids };
+}
 
 export const IMPORT_ACTOR: Actor = Object.freeze({ id: null, name: "Import" });
 
@@ -29,6 +44,9 @@ export async function importArticle(
   const existingId = await findExisting(db, slug);
   const existing = existingId ? await getArticleForEditing(db, existingId) : null;
   const categorySlugs = article.categories?.map(slugify).filter(Boolean);
+  const tickers = article.tickers === undefined ? undefined : await resolveTickerNames(db, article.tickers);
+  if (tickers && !tickers.ok) return { ok: false, message: tickers.message };
+  const tickerIds = tickers?.ok ? tickers.ids : undefined;
 
   const changed: string[] = [];
   if (existing) {
@@ -37,6 +55,7 @@ export async function importArticle(
     if (existing.highlights.join("\n") !== article.highlights.join("\n")) changed.push("highlights");
     if (existing.bodyMarkdown !== article.bodyMarkdown) changed.push("body");
     if (categorySlugs && [...categorySlugs].sort().join() !== existing.categories.map((c) => c.slug).sort().join()) changed.push("categories");
+    if (tickerIds && [...new Set(tickerIds)].sort().join() !== [...existing.tickerIds].sort().join()) changed.push("tickers");
     if (article.publishedAt !== undefined && (article.publishedAt?.toISOString() ?? null) !== existing.publishedAt) changed.push("published_at");
     if (article.commentsOpen !== undefined && article.commentsOpen !== existing.commentsOpen) changed.push("comments_open");
   }
@@ -59,6 +78,7 @@ export async function importArticle(
       categoryIds: article.categories === undefined ? (existing?.categoryIds ?? []) : [],
       newCategoryNames: article.categories ?? [],
       commentsOpen: article.commentsOpen ?? existing?.commentsOpen ?? true,
+      tickerIds,
     },
     publish: article.publishedAt ? { mode: "publish", at: article.publishedAt } : { mode: "keep" },
   });

@@ -94,9 +94,12 @@ export async function listPublishedArticles(
   const member = options.member;
   if (member) {
     // Per article of the walk down articles_published_idx: two primary-key probes (its categories, the member's follows).
+    // A ticker the article is tagged with counts as one of its categories (the same levels).
     const withLevels = (levels: readonly FollowLevel[]) =>
-      sql<boolean>`exists (select 1 from article_categories ac join category_follows cf on cf.category_id = ac.category_id
-        where ac.article_id = a.id and cf.user_id = ${member.userId} and cf.level in (${sql.join(levels.map((l) => sql.lit(l)))}))`;
+      sql<boolean>`(exists (select 1 from article_categories ac join category_follows cf on cf.category_id = ac.category_id
+        where ac.article_id = a.id and cf.user_id = ${member.userId} and cf.level in (${sql.join(levels.map((l) => sql.lit(l)))}))
+        or exists (select 1 from article_tickers at join ticker_follows tf on tf.ticker_id = at.ticker_id
+        where at.article_id = a.id and tf.user_id = ${member.userId} and tf.level in (${sql.join(levels.map((l) => sql.lit(l)))})))`;
     if (member.inLevels?.length) query = query.where(withLevels(member.inLevels));
     if (member.hideMuted) query = query.where(sql<boolean>`not ${withLevels(["muted"])}`);
   }
@@ -169,6 +172,8 @@ export interface ArticleInput {
   /** Null: a draft (or, for an existing article, its publication as it is). */
   publishedAt: Date | null;
   categorySlugs: string[];
+  /** Tickers to tag it with; undefined leaves its tags as they are. */
+  tickerIds?: number[];
 }
 
 /**
@@ -198,6 +203,7 @@ export async function saveArticle(db: DB, input: ArticleInput, actor: Actor = SY
       categoryIds: categories.map((c) => c.id),
       newCategoryNames: [],
       commentsOpen: true,
+      tickerIds: input.tickerIds,
     },
     publish: input.publishedAt ? { mode: "publish", at: input.publishedAt } : { mode: "keep" },
     logPublication: false,

@@ -5,6 +5,7 @@ import type { DB } from "../../db/connection";
 import { renderCommentMarkdown } from "../lib/markdown.server";
 import { isRefusal, moderateNewComment, type CommentRefusalCode } from "./moderation.server";
 import { queueCommentMail } from "./mail-fanout.server";
+import { cashtagMentions, recordCommentTickers } from "./tickers.server";
 
 export const MAX_THREAD_DEPTH = 5;
 export const DUPLICATE_WINDOW_MINUTES = 10;
@@ -209,6 +210,8 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
     if (isRefusal(decision)) {
       return { ok: false, error: decision.refused, message: decision.message, retryAfterSeconds: decision.retryAfterSeconds } as const;
     }
+    // Cashtags of known tickers become links, rendered once like the rest of the body.
+    const mentions = await cashtagMentions(trx, body);
     const inserted = await trx
       .insertInto("comments")
       .values({
@@ -220,7 +223,7 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
         author_email: email,
         author_url: input.authorUrl.trim(),
         body_markdown: body,
-        body_html: renderCommentMarkdown(body),
+        body_html: renderCommentMarkdown(body, { cashtagHref: mentions.hrefFor }),
         ip_hash: input.ipHash,
         user_agent: input.userAgent.slice(0, 500),
         user_id: input.userId ?? null,
@@ -228,6 +231,7 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
       })
       .returning(["id", "status", "user_id", "notify_replies"])
       .executeTakeFirstOrThrow();
+    await recordCommentTickers(trx, inserted.id, mentions.tickers.map((t) => t.id));
     // Its notifications and mail (or a guest's confirmation link) come from the job worker.
     await queueCommentMail(trx, { ...inserted, articleId: input.articleId, parentId: input.parentId });
     return {

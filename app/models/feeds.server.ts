@@ -59,9 +59,14 @@ async function withCategories(
 const ARTICLE_COLUMNS = ["a.id", "a.slug", "a.title", "a.excerpt", "a.byline", "a.body_html", "a.published_at", "a.updated_at"] as const;
 
 /** The newest published articles, optionally of one category. */
-export async function listFeedArticles(db: DB, options: { categoryId?: number; limit?: number } = {}): Promise<FeedArticle[]> {
+export async function listFeedArticles(db: DB, options: { categoryId?: number; tickerId?: number; limit?: number } = {}): Promise<FeedArticle[]> {
   let query = publishedArticles(db).select(ARTICLE_COLUMNS);
-  const { categoryId } = options;
+  const { categoryId, tickerId } = options;
+  if (tickerId !== undefined) {
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom("article_tickers as at").select(sql`1`.as("one")).whereRef("at.article_id", "=", "a.id").where("at.ticker_id", "=", tickerId)),
+    );
+  }
   if (categoryId !== undefined) {
     query = query.where((eb) =>
       eb.exists(
@@ -85,15 +90,27 @@ export async function listPersonalFeedArticles(db: DB, userId: number, limit = F
   const rows = await publishedArticles(db)
     .select(ARTICLE_COLUMNS)
     .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("article_categories as ac")
-          .innerJoin("category_follows as cf", "cf.category_id", "ac.category_id")
-          .select(sql`1`.as("one"))
-          .whereRef("ac.article_id", "=", "a.id")
-          .where("cf.user_id", "=", userId)
-          .where("cf.level", "in", ["watching", "following"]),
-      ),
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom("article_categories as ac")
+            .innerJoin("category_follows as cf", "cf.category_id", "ac.category_id")
+            .select(sql`1`.as("one"))
+            .whereRef("ac.article_id", "=", "a.id")
+            .where("cf.user_id", "=", userId)
+            .where("cf.level", "in", ["watching", "following"]),
+        ),
+        // Articles tagged with a ticker they watch or follow.
+        eb.exists(
+          eb
+            .selectFrom("article_tickers as at")
+            .innerJoin("ticker_follows as tf", "tf.ticker_id", "at.ticker_id")
+            .select(sql`1`.as("one"))
+            .whereRef("at.article_id", "=", "a.id")
+            .where("tf.user_id", "=", userId)
+            .where("tf.level", "in", ["watching", "following"]),
+        ),
+      ]),
     )
     .where((eb) =>
       eb.not(

@@ -56,6 +56,26 @@ export async function getCategoryFollow(db: DB, userId: number, categoryId: numb
   return row?.level ?? "none";
 }
 
+export interface FollowedTicker {
+  symbol: string;
+  exchange: string;
+  companyName: string;
+  level: FollowLevel;
+}
+
+/** The tickers a member has a level for, by symbol. */
+export async function listFollowedTickers(db: DB, userId: number): Promise<FollowedTicker[]> {
+  const rows = await db
+    .selectFrom("ticker_follows as tf")
+    .innerJoin("tickers as t", "t.id", "tf.ticker_id")
+    .select(["t.symbol", "t.exchange", "t.company_name", "tf.level"])
+    .where("tf.user_id", "=", userId)
+    .orderBy("t.symbol")
+    .orderBy("t.exchange")
+    .execute();
+  return rows.map((r) => ({ symbol: r.symbol, exchange: r.exchange, companyName: r.company_name, level: r.level }));
+}
+
 export interface FollowedCategory {
   slug: string;
   name: string;
@@ -244,6 +264,7 @@ export interface FollowingPage {
   /** The last visit before this one: what came after is new (null: first visit). */
   since: string | null;
   categories: FollowedCategory[];
+  tickers: FollowedTicker[];
 }
 
 /**
@@ -256,14 +277,15 @@ export async function getFollowingPage(
   db: DB,
   input: { userId: number; cursor?: string | null; since?: Date | null; now?: Date; visit?: Date },
 ): Promise<FollowingPage> {
-  const [user, categories] = await Promise.all([
+  const [user, categories, tickers] = await Promise.all([
     db.selectFrom("users").select("following_visited_at").where("id", "=", input.userId).executeTakeFirst(),
     listFollowedCategories(db, input.userId),
+    listFollowedTickers(db, input.userId),
   ]);
   const since = input.since !== undefined ? input.since : (user?.following_visited_at ?? null);
   // This view is a visit: the mark moves on beside the reads (which already know `since`).
   const visited = input.visit ? markFollowingVisited(db, input.userId, input.visit) : Promise.resolve();
-  const follows = categories.some((c) => FOLLOWING_PAGE_LEVELS.includes(c.level));
+  const follows = [...categories, ...tickers].some((c) => FOLLOWING_PAGE_LEVELS.includes(c.level));
   const listed = (async () => {
     const page = follows
       ? await listPublishedArticles(db, {
@@ -295,6 +317,7 @@ export async function getFollowingPage(
     nextCursor: page.nextCursor,
     since: since?.toISOString() ?? null,
     categories,
+    tickers,
   };
 }
 

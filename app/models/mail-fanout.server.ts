@@ -68,10 +68,16 @@ export async function fanOutArticle(db: DB, articleId: number): Promise<FanOutRe
     const notified = await sql`
       insert into notifications (user_id, kind, article_id)
       select distinct f.user_id, 'article', ${articleId}::int
-        from article_categories ac
-        join category_follows f on f.category_id = ac.category_id and f.level = 'watching'
+        from (select cf.user_id from article_categories ac
+                join category_follows cf on cf.category_id = ac.category_id and cf.level = 'watching'
+               where ac.article_id = ${articleId}
+              union
+              -- Watching a ticker the article is tagged with notifies as a category does (no mail yet).
+              select tf.user_id from article_tickers at
+                join ticker_follows tf on tf.ticker_id = at.ticker_id and tf.level = 'watching'
+               where at.article_id = ${articleId}) f
         join users u on u.id = f.user_id
-       where ac.article_id = ${articleId} and u.deleted_at is null and ${memberUnrestricted("u")}
+       where u.deleted_at is null and ${memberUnrestricted("u")}
       on conflict (user_id, article_id) where kind = 'article' do nothing`.execute(trx);
     const queued = await sql`
       insert into mail_deliveries (event_key, recipient, user_id, kind, article_id, category_id)

@@ -23,7 +23,7 @@ import { getModerationSettings, RATE_WINDOW_MINUTES, type ModerationSettings } f
 import { consumeRateLimit } from "./rate-limits.server";
 import { getPostingBlock } from "./restrictions.server";
 import { addJob } from "../jobs/queue.server";
-import { tickersMentioned, type Ticker } from "./tickers.server";
+import { cashtagMentions, recordCommentTickers, tickersMentioned, type Ticker } from "./tickers.server";
 
 export type Executor = DB | Transaction<Database>;
 
@@ -602,11 +602,15 @@ export async function editComment(
     if (input.expectedFingerprint && input.expectedFingerprint !== bodyFingerprint(row.body_markdown)) {
       return { ok: false, error: "conflict" } as const;
     }
+    // An edit can add or drop cashtags: links and recorded mentions follow the new text.
+    const mentions = await cashtagMentions(trx, body);
     await trx
       .updateTable("comments")
-      .set({ body_markdown: body, body_html: renderCommentMarkdown(body), updated_at: new Date() })
+      .set({ body_markdown: body, body_html: renderCommentMarkdown(body, { cashtagHref: mentions.hrefFor }), updated_at: new Date() })
       .where("id", "=", row.id)
       .execute();
+    await trx.deleteFrom("comment_tickers").where("comment_id", "=", row.id).execute();
+    await recordCommentTickers(trx, row.id, mentions.tickers.map((t) => t.id));
     const actor = await resolveActor(trx, input.moderatorId);
     await logActions(trx, [
       { actor, action: "edit", comment: row, before: row.status, after: row.status, reason: input.reason ?? "", details: { bodyBefore: row.body_markdown } },
@@ -643,6 +647,7 @@ export async function replyAsModerator(
     const entries: LogInput[] = [];
     const parentApproved = parent.status !== "approved";
     if (parentApproved) entries.push(await moveComment(trx, parent, "approved", actor, "Approved by replying"));
+    const mentions = await cashtagMentions(trx, body);
     const reply = await trx
       .insertInto("comments")
       .values({
@@ -654,12 +659,13 @@ export async function replyAsModerator(
         author_email: moderator.email,
         author_url: "",
         body_markdown: body,
-        body_html: renderCommentMarkdown(body),
+        body_html: renderCommentMarkdown(body, { cashtagHref: mentions.hrefFor }),
         ip_hash: input.ipHash ?? "",
         user_agent: (input.userAgent ?? "").slice(0, 500),
       })
       .returning(["id", "article_id", "user_id", "author_name", "author_email"])
       .executeTakeFirstOrThrow();
+    await recordCommentTickers(trx, reply.id, mentions.tickers.map((t) => t.id));
     entries.push({ actor, action: "reply", comment: reply, before: null, after: "approved", details: { parentId: parent.id } });
     await addJob(trx, "comment_approved", { commentId: reply.id });
     await logActions(trx, entries);

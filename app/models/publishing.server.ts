@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { RevisionKind } from "../../db/schema";
 import { markdownToText, renderArticleMarkdown } from "../lib/markdown.server";
+import { cashtagMentions } from "./tickers.server";
 import { SLUG_PATTERN, slugify } from "../lib/slugs";
 import { categoriesOfArticles, type CategoryLink } from "./categories.server";
 import { logAction, type Actor } from "./moderation-log.server";
@@ -43,6 +44,8 @@ export interface ArticleFields {
   /** Categories to create (or reuse, by slug) and attach. */
   newCategoryNames: string[];
   commentsOpen: boolean;
+  /** The tickers the article is tagged with; undefined leaves the tags as they are. */
+  tickerIds?: number[];
 }
 
 /** What the save does to publication: keep the state (a new time reschedules), or publish now / at `at`. */
@@ -164,7 +167,9 @@ async function lockForChange(trx: Trx, articleId: number, expectedVersion: numbe
 export async function saveEditedArticle(db: DB, input: SaveInput): Promise<SaveResult> {
   const now = input.now ?? new Date();
   const f = input.fields;
-  const bodyHtml = renderArticleMarkdown(f.bodyMarkdown);
+  // Cashtags of known tickers become links, once, at save time.
+  const mentions = await cashtagMentions(db, f.bodyMarkdown);
+  const bodyHtml = renderArticleMarkdown(f.bodyMarkdown, { cashtagHref: mentions.hrefFor });
   const excerpt = f.excerpt.trim() || deriveExcerpt(f.bodyMarkdown);
   // Runs inside a caller's transaction (a restore, an import) or in its own.
   const inTransaction = <T,>(fn: (trx: DB) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
@@ -253,6 +258,18 @@ export async function saveEditedArticle(db: DB, input: SaveInput): Promise<SaveR
     await trx.deleteFrom("article_categories").where("article_id", "=", id).execute();
     if (categoryIds.length) {
       await trx.insertInto("article_categories").values(categoryIds.map((c) => ({ article_id: id, category_id: c }))).execute();
+    }
+    if (f.tickerIds !== undefined) {
+      await trx.deleteFrom("article_tickers").where("article_id", "=", id).execute();
+      const tickerIds = [...new Set(f.tickerIds)];
+      if (tickerIds.length) {
+        // Only tickers that still exist: one removed meanwhile is simply not tagged.
+        await trx
+          .insertInto("article_tickers")
+          .columns(["article_id", "ticker_id"])
+          .expression((eb) => eb.selectFrom("tickers").select([sql<number>`${id}::int`.as("article_id"), "id as ticker_id"]).where("id", "in", tickerIds))
+          .execute();
+      }
     }
     const kind = input.kind ?? (logged ? "publish" : "save");
     await writeRevision(trx, id, input.actor, kind, input.restoredFrom ?? null);
@@ -458,6 +475,7 @@ export interface EditorArticle {
   excerptIsCustom: boolean;
   categoryIds: number[];
   categories: CategoryLink[];
+  tickerIds: number[];
   publishedAt: string | null;
   withdrawnPublishedAt: string | null;
   firstPublishedAt: string | null;
@@ -476,7 +494,9 @@ export async function getArticleForEditing(db: DB, articleId: number, now: Date 
     .where("ac.article_id", "=", articleId)
     .orderBy("c.name")
     .execute();
+  const tags = await db.selectFrom("article_tickers").select("ticker_id").where("article_id", "=", articleId).execute();
   return {
+    tickerIds: tags.map((t) => t.ticker_id),
     id: a.id,
     version: a.version,
     title: a.title,

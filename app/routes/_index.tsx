@@ -2,6 +2,8 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ArticleList } from "~/components/ArticleList";
+import { TrendingTickers } from "~/components/TrendingTickers";
+import { trendingTickers } from "~/models/tickers.server";
 import { listHomeArticles } from "~/models/follows.server";
 import { listCacheTag } from "~/lib/cache-tags";
 import { feedLinks, siteFeedPath } from "~/lib/feed-paths";
@@ -25,17 +27,22 @@ export const headers: HeadersFunction = pageHeaders;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const cursor = new URL(request.url).searchParams.get("before");
   const user = await getCurrentUser(request, context);
-  const page = await listHomeArticles(context.db, { userId: user?.id ?? null, cursor });
+  const [page, trending] = await Promise.all([
+    listHomeArticles(context.db, { userId: user?.id ?? null, cursor }),
+    // Only on the first page: older pages are for reading back.
+    cursor ? Promise.resolve([]) : trendingTickers(context.db),
+  ]);
   // An empty site tells whoever can publish where to start.
   const canPublish = user !== null && hasRole(user.role, "editor");
-  return json({ ...page, canPublish }, { headers: user ? {} : listCacheTag() });
+  return json({ ...page, canPublish, trending: trending.map((x) => ({ symbol: x.symbol, exchange: x.exchange, companyName: x.companyName, comments: x.comments })) }, { headers: user ? {} : listCacheTag() });
 }
 
 export default function Home() {
-  const { articles, nextCursor, canPublish } = useLoaderData<typeof loader>();
+  const { articles, nextCursor, canPublish, trending } = useLoaderData<typeof loader>();
   return (
     <>
       <h1 className="page-title">Latest articles</h1>
+      <TrendingTickers tickers={trending} />
       {articles.length ? (
         <ArticleList articles={articles} />
       ) : canPublish ? (

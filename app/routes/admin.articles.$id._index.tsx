@@ -7,6 +7,7 @@ import { DateTime } from "~/components/DateTime";
 import { articleFormValues, handleArticleForm } from "~/lib/article-editor.server";
 import { requireRole } from "~/lib/session.server";
 import { listCategoriesForAdmin } from "~/models/categories.server";
+import { listTickers } from "~/models/tickers.server";
 import { getArticleForEditing, republishArticle, unpublishArticle } from "~/models/publishing.server";
 import { parseId } from "~/lib/params";
 import { readForm } from "~/lib/forms.server";
@@ -34,11 +35,11 @@ function articleId(params: { id?: string }): number {
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "editor");
   const id = articleId(params);
-  const [article, categories] = await Promise.all([getArticleForEditing(context.db, id), listCategoriesForAdmin(context.db)]);
+  const [article, categories, tickers] = await Promise.all([getArticleForEditing(context.db, id), listCategoriesForAdmin(context.db), listTickers(context.db)]);
   if (!article) throw new Response("No such article.", { status: 404 });
   const notice = NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null;
   return json(
-    { article, values: articleFormValues(article), categories: categories.map((c) => ({ id: c.id, name: c.name })), notice },
+    { article, values: articleFormValues(article), categories: categories.map((c) => ({ id: c.id, name: c.name })), tickers, notice },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
@@ -65,7 +66,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EditArticle() {
-  const { article, values, categories, notice } = useLoaderData<typeof loader>();
+  const { article, values, categories, tickers, notice } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   return (
     <section aria-labelledby="edit-title">
@@ -107,6 +108,7 @@ export default function EditArticle() {
         formError={data?.formError}
         preview={data?.preview}
         categories={categories}
+        tickers={tickers}
         status={article.status}
         slugLocked={article.firstPublishedAt !== null}
       />

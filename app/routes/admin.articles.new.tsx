@@ -5,15 +5,16 @@ import { ArticleEditor } from "~/components/ArticleEditor";
 import { articleFormValues, handleArticleForm } from "~/lib/article-editor.server";
 import { requireRole } from "~/lib/session.server";
 import { listCategoriesForAdmin } from "~/models/categories.server";
+import { listTickers } from "~/models/tickers.server";
 import { readForm } from "~/lib/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "New article: Publishing: Assay" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "editor");
-  const categories = await listCategoriesForAdmin(context.db);
+  const [categories, tickers] = await Promise.all([listCategoriesForAdmin(context.db), listTickers(context.db)]);
   return json(
-    { categories: categories.map((c) => ({ id: c.id, name: c.name })), values: articleFormValues(null) },
+    { categories: categories.map((c) => ({ id: c.id, name: c.name })), tickers, values: articleFormValues(null) },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
@@ -24,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewArticle() {
-  const { categories, values } = useLoaderData<typeof loader>();
+  const { categories, tickers, values } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   return (
     <section aria-labelledby="new-title">
@@ -38,6 +39,7 @@ export default function NewArticle() {
         formError={data?.formError}
         preview={data?.preview}
         categories={categories}
+        tickers={tickers}
         status="draft"
         slugLocked={false}
       />

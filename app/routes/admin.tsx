@@ -29,6 +29,9 @@ export default function AdminLayout() {
             <NavLink to="/admin/categories">Categories</NavLink>
           </li>
           <li>
+            <NavLink to="/admin/tickers">Tickers</NavLink>
+          </li>
+          <li>
             <NavLink to="/admin/embedding">Embedding</NavLink>
           </li>
         </ul>

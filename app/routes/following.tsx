@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { tickerPath } from "~/lib/ticker-paths";
 import { CategoryLinks } from "~/components/CategoryLinks";
 import { DateTime } from "~/components/DateTime";
 import { FOLLOW_LEVEL_TEXT, FOLLOWING_PAGE_LEVELS } from "~/lib/follow-levels";
@@ -32,14 +33,14 @@ function newCommentsText(count: number) {
 }
 
 export default function FollowingRoute() {
-  const { articles, nextCursor, since, categories } = useLoaderData<typeof loader>();
-  const followed = categories.filter((c) => FOLLOWING_PAGE_LEVELS.includes(c.level));
+  const { articles, nextCursor, since, categories, tickers } = useLoaderData<typeof loader>();
+  const followed = [...categories, ...tickers].filter((c) => FOLLOWING_PAGE_LEVELS.includes(c.level));
   const newCount = articles.filter((a) => a.isNew).length;
   return (
     <>
       <h1 className="page-title">Following</h1>
       <p className="page-lede">
-        The newest articles of the categories you watch or follow.{" "}
+        The newest articles of the categories and tickers you watch or follow.{" "}
         {since ? (
           <>
             Marked new: since your last visit, <DateTime iso={since} withTime />.
@@ -57,6 +58,23 @@ export default function FollowingRoute() {
             {categories.map((c) => (
               <li key={c.slug}>
                 <Link to={`/categories/${c.slug}#follow`}>{c.name}</Link>: {FOLLOW_LEVEL_TEXT[c.level].label}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {tickers.length ? (
+        <section aria-labelledby="your-tickers" className="following-categories">
+          <h2 id="your-tickers" className="follow-form__heading">
+            Your tickers
+          </h2>
+          <ul className="following-categories__list">
+            {tickers.map((t) => (
+              <li key={`${t.exchange}:${t.symbol}`}>
+                <Link to={`${tickerPath(t)}#follow`}>
+                  ${t.symbol} ({t.exchange}) {t.companyName}
+                </Link>
+                : {FOLLOW_LEVEL_TEXT[t.level].label}
               </li>
             ))}
           </ul>

@@ -50,13 +50,17 @@ test("the pages are laid out for a 360 px phone without sideways scrolling", asy
 
 test("the home page lists articles newest first with date, categories, excerpt and comment count", async ({ page }) => {
   await page.goto("/");
-  const titles = await page.locator(".article-card__title").allTextContents();
-  expect(titles.slice(0, 3)).toEqual([
+  const seeded = [
     "Baogang Orders Urgent Safety and Environmental Inspections at Its Key Mines",
     "Magnet Makers Race to Secure Heavy Rare Earth Supply Outside China",
     "Export Licence Rules: What Changes for Rare Earth Buyers",
-  ]);
-  const first = page.locator(".article-card").first();
+  ];
+  // Other specs publish articles on the same server (an editor's, an embed's first view): the
+  // seeded ones keep their order among whatever came after them.
+  const titles = await page.locator(".article-card__title").allTextContents();
+  expect(titles.filter((title) => seeded.includes(title))).toEqual(seeded);
+  const first = page.locator(".article-card").filter({ has: page.locator(".article-card__title", { hasText: seeded[0]! }) });
+  await expect(first).toHaveCount(1);
   await expect(first.locator("time[datetime]")).toHaveCount(1);
   await expect(first.getByRole("link", { name: /\d+ comments?/ })).toBeVisible();
   await expect(first.getByRole("link", { name: "ESG & Safety" })).toHaveAttribute("href", "/categories/esg-safety");

@@ -191,6 +191,24 @@ const TABLE: Record<string, Case[]> = {
     { method: "POST", path: (f) => `/categories/${f.categorySlug}`, form: () => ({ level: "watching" }), expect: MEMBER_ONLY },
   ],
   "categories._index": [{ method: "GET", path: "/categories", data: true, expect: ANYONE }],
+  "tickers.$exchange.$symbol": [
+    { method: "GET", path: "/tickers/ASX/NOSUCH", data: true, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+    { method: "GET", path: "/tickers/ASX/AUTH", data: true, expect: ANYONE },
+    // A follow button, as on a category.
+    { method: "POST", path: "/tickers/ASX/AUTH", form: () => ({ level: "watching" }), expect: MEMBER_ONLY },
+  ],
+  "tickers.$exchange.$symbol.feed[.]xml": [
+    { method: "GET", path: "/tickers/ASX/AUTH/feed.xml", expect: ANYONE },
+    { method: "GET", path: "/tickers/ASX/NOSUCH/feed.xml", expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+  ],
+  "tickers.$exchange.$symbol.atom[.]xml": [
+    { method: "GET", path: "/tickers/ASX/AUTH/atom.xml", expect: ANYONE },
+    { method: "GET", path: "/tickers/ASX/NOSUCH/atom.xml", expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
+  ],
+  "admin.tickers": [
+    { method: "GET", path: "/admin/tickers", data: true, expect: EDITORS_ONLY },
+    { method: "POST", path: "/admin/tickers", form: (_f, who) => ({ intent: "create", symbol: who.slice(0, 8), exchange: "NYSE", companyName: `Company of the ${who}`, aliases: "" }), expect: EDITORS_ONLY },
+  ],
   "articles.$slug.watch": [
     { method: "GET", path: (f) => `/articles/${f.articleSlug}/watch`, data: true, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },
     { method: "POST", path: (f) => `/articles/${f.articleSlug}/watch`, form: () => ({ watch: "1" }), expect: MEMBER_ONLY },
@@ -413,6 +431,7 @@ beforeAll(async () => {
     cookies.set(who, await logInOverHttp(email));
   }
   const category = await createCategory(t.db, "authorisation-desk", "Authorisation desk");
+  await t.db.insertInto("tickers").values({ symbol: "AUTH", exchange: "ASX", company_name: "Authorisation Mining" }).execute();
   const article = await createArticle(t.db, { title: "Authorisation article", categorySlugs: [category.slug] });
   const notification = await t.db
     .insertInto("notifications")

@@ -292,8 +292,9 @@ describe("rate limits", () => {
     expect(await second.json()).toEqual({
       errors: {},
       formError: "You are posting comments too quickly. Slow down.",
-      notifyReplies: false,
       values: { comment: "Typed words 2", author: "Fast Typist", email: "fast@example.com", url: "https://fast.example.com" },
+      // The "Notify me of replies" box, as sent (unticked), comes back too.
+      notifyReplies: false,
     });
   });
 });
