@@ -221,6 +221,12 @@ export interface ModerationSettingsTable {
   reporter_min_age_hours: ColumnType<number, number | undefined, number>;
   /** A comment that mentions a ticker must answer the disclosure (migration 0013; default asked, not required). */
   disclosure_required: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Promotion rules and spike alert (migration 0014). */
+  ticker_new_account_days: ColumnType<number, number | undefined, number>;
+  promotional_phrases: ColumnType<string[], string[] | undefined, string[]>;
+  hold_connected: ColumnType<boolean, boolean | undefined, boolean>;
+  spike_multiplier: ColumnType<number, number | undefined, number>;
+  spike_min_comments: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
   updated_by: ColumnType<number | null, number | null | undefined, number | null>;
 }
@@ -416,6 +422,30 @@ export interface Database {
   ticker_follows: TickerFollowsTable;
   comment_disclosures: CommentDisclosuresTable;
   disclosure_defaults: DisclosureDefaultsTable;
+  member_labels: MemberLabelsTable;
+  member_ignores: MemberIgnoresTable;
+}
+
+export const LABEL_KINDS = ["staff", "company-representative"] as const;
+export type LabelKind = (typeof LABEL_KINDS)[number];
+
+/** A label administrators verified (migration 0014); "Author" is not stored, it follows the byline. */
+export interface MemberLabelsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: LabelKind;
+  /** The company (ticker) a representative speaks for; null for Staff. */
+  ticker_id: number | null;
+  role: Generated<string>;
+  granted_by: number | null;
+  created_at: Timestamp;
+}
+
+/** Whom a member ignores (migration 0014). */
+export interface MemberIgnoresTable {
+  user_id: number;
+  ignored_user_id: number;
+  created_at: Timestamp;
 }
 
 /** A listed company, kept by editors at /admin/tickers (migration 0011). Symbol and exchange upper case. */

@@ -12,6 +12,7 @@ import { reportComment } from "../app/models/reports.server";
 import { hashIp } from "../app/lib/secrets.server";
 import type { Role } from "./schema";
 import { sql } from "kysely";
+import { randomBytes } from "node:crypto";
 
 export const SEED_CATEGORIES = [
   { slug: "china", name: "China", description: "Beijing's policy, state-owned producers and the domestic market." },
@@ -437,6 +438,7 @@ export async function seedDemoAccounts(db: DB): Promise<number> {
   // Every start (each step is idempotent): what the demo member follows and has been told.
   await seedDemoFollowing(db);
   await seedDemoDisclosureDefault(db);
+  await seedDemoIgnore(db);
   return added;
 }
 
@@ -511,6 +513,42 @@ async function seedDemoDisclosureDefault(db: DB): Promise<void> {
       .onConflict((oc) => oc.columns(["user_id", "ticker_id"]).doNothing())
       .execute();
   }
+}
+
+/**
+ * Ignore: a member who touts ("Moonshot Mike"), with an approved comment on the
+ * first article, whom the demo member ignores, so that comment shows collapsed
+ * for them (and "Members you ignore" on /account lists him). His account's
+ * password is random: nobody logs in as him.
+ */
+async function seedDemoIgnore(db: DB): Promise<void> {
+  const member = await db.selectFrom("users").select("id").where("email", "=", "member@example.com").where("deleted_at", "is", null).executeTakeFirst();
+  const article = await db.selectFrom("articles").select("id").where("slug", "=", SEED_ARTICLES[0]!.slug).executeTakeFirst();
+  if (!member || !article) return;
+  await createUser(db, { email: "moonshot@example.com", displayName: "Moonshot Mike", password: randomBytes(24).toString("hex"), emailVerified: true });
+  const tout = await db.selectFrom("users").select("id").where("email", "=", "moonshot@example.com").executeTakeFirst();
+  if (!tout) return;
+  const said = await db.selectFrom("comments").select("id").where("user_id", "=", tout.id).executeTakeFirst();
+  if (!said) {
+    const body = "Rare earths are going to the moon this quarter. Load up before everyone else does!";
+    await db
+      .insertInto("comments")
+      .values({
+        article_id: article.id,
+        status: "approved",
+        author_name: "Moonshot Mike",
+        author_email: "moonshot@example.com",
+        body_markdown: body,
+        body_html: renderCommentMarkdown(body),
+        user_id: tout.id,
+      })
+      .execute();
+  }
+  await db
+    .insertInto("member_ignores")
+    .values({ user_id: member.id, ignored_user_id: tout.id })
+    .onConflict((oc) => oc.columns(["user_id", "ignored_user_id"]).doNothing())
+    .execute();
 }
 
 /** The demo member's follows, by category slug: several levels, one of them muted. */

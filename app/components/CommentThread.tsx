@@ -2,6 +2,7 @@
 // (app/lib/article-view.server.tsx), cached, and put in the page as is: so it uses
 // plain links, not Remix's <Link> (the page turns same-site clicks on them into
 // client-side navigations; see ServerHtml).
+import { createContext, useContext } from "react";
 import { DateTime } from "./DateTime";
 import { withQuery } from "~/lib/thread-links";
 import { POSITION_WORDS, SENTIMENT_LABELS, type DisclosurePosition, type Sentiment } from "~/lib/disclosure";
@@ -66,6 +67,9 @@ function Disclosures({ node }: { node: ThreadNodeView }) {
   );
 }
 
+/** Members the viewer ignores (a personal view only: see app/lib/article-view.server.tsx). */
+const IgnoredMembers = createContext<ReadonlySet<number>>(new Set());
+
 function Author({ name, url, userId }: { name: string; url: string; userId?: number | null }) {
   if (userId) {
     return (
@@ -102,6 +106,7 @@ function Replies({ node, articlePath }: { node: ThreadNodeView; articlePath: str
 }
 
 function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath: string }) {
+  const ignoredMembers = useContext(IgnoredMembers);
   if (node.hidden) {
     // Its place in the conversation stays, so the replies under it still read in order.
     return (
@@ -114,8 +119,8 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
     );
   }
   const held = node.status === "pending";
-  return (
-    <li id={`comment-${node.id}`} className={`comment comment--depth-${node.depth}${held ? " comment--held" : ""}`}>
+  const ignored = node.userId != null && ignoredMembers.has(node.userId);
+  const body = (
       <article className="comment__body" aria-label={`Comment by ${node.authorName}`}>
         <header className="comment__meta">
           <Author name={node.authorName} url={node.authorUrl} userId={node.userId} />
@@ -148,17 +153,40 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
           </p>
         )}
       </article>
+  );
+  return (
+    <li id={`comment-${node.id}`} className={`comment comment--depth-${node.depth}${held ? " comment--held" : ""}${ignored ? " comment--ignored" : ""}`}>
+      {ignored ? (
+        // Collapsed, openable without script; its replies (from others) stay in place.
+        <details className="comment__ignored">
+          <summary>1 comment from a member you ignore</summary>
+          {body}
+        </details>
+      ) : (
+        body
+      )}
       <Replies node={node} articlePath={articlePath} />
     </li>
   );
 }
 
-export function CommentThread({ thread, articlePath }: { thread: ThreadNodeView[]; articlePath: string }) {
+export function CommentThread({
+  thread,
+  articlePath,
+  ignoredUserIds = [],
+}: {
+  thread: ThreadNodeView[];
+  articlePath: string;
+  /** The viewer's ignored members: their comments are collapsed. */
+  ignoredUserIds?: readonly number[];
+}) {
   return (
-    <ol className="comment-list">
-      {thread.map((node) => (
-        <CommentItem key={node.id} node={node} articlePath={articlePath} />
-      ))}
-    </ol>
+    <IgnoredMembers.Provider value={new Set(ignoredUserIds)}>
+      <ol className="comment-list">
+        {thread.map((node) => (
+          <CommentItem key={node.id} node={node} articlePath={articlePath} />
+        ))}
+      </ol>
+    </IgnoredMembers.Provider>
   );
 }

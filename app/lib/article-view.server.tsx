@@ -37,6 +37,8 @@ export interface ArticleViewRequest {
   url: URL;
   /** The viewer's own held comments (from their cookie): makes the view personal. */
   heldCommentIds: number[];
+  /** Members the viewer ignores: makes the view personal too (their comments collapsed). */
+  ignoredUserIds?: readonly number[];
   /** "guest", or the member's role: views are kept per kind of viewer. */
   viewer: string;
   /** Where the thread's own links (Reply, More replies) lead; default the article page. The embed passes its own. */
@@ -52,7 +54,8 @@ export async function loadArticleView(
 ): Promise<ArticleView | null> {
   const after = parseThreadCursor(input.url.searchParams.get("after"));
   const conversationId = parseId(input.url.searchParams.get("thread"));
-  const shared = cache && input.heldCommentIds.length === 0 ? cache : null;
+  const ignoredUserIds = input.ignoredUserIds ?? [];
+  const shared = cache && input.heldCommentIds.length === 0 && ignoredUserIds.length === 0 ? cache : null;
   const key = `${input.slug}|${conversationId ?? ""}|${after ? formatThreadCursor(after) : ""}|${input.viewer}${input.variant ? `|${input.variant}` : ""}`;
   const hit = shared?.get(key);
   if (hit) return hit;
@@ -70,7 +73,7 @@ export async function loadArticleView(
   const articlePath = input.articlePath ? input.articlePath(article.slug) : `/articles/${article.slug}`;
   const view: ArticleView = {
     article,
-    threadHtml: page.thread.length ? renderToStaticMarkup(<CommentThread thread={page.thread} articlePath={articlePath} />) : "",
+    threadHtml: page.thread.length ? renderToStaticMarkup(<CommentThread thread={page.thread} articlePath={articlePath} ignoredUserIds={ignoredUserIds} />) : "",
     pagination: {
       nextCursor: page.nextCursor,
       continued: Boolean(after) && !conversationId,

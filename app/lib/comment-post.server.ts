@@ -81,6 +81,16 @@ export interface CommentPostTarget {
   commentHref: (search: string, commentId: number) => string;
 }
 
+/** The tickers whose "paid by or connected to this company" box is ticked (the disclosure fieldset). */
+function connectedTickerIds(form: FormData): number[] {
+  const ids: number[] = [];
+  for (const [key, value] of form.entries()) {
+    const match = /^disclosure_connected_([1-9]\d{0,9})$/.exec(key);
+    if (match && value === "1") ids.push(Number(match[1]));
+  }
+  return ids.slice(0, 50);
+}
+
 export async function handleCommentPost(request: Request, context: AppLoadContext, target: CommentPostTarget) {
   const { db } = context;
   const form = await readForm(request);
@@ -141,6 +151,7 @@ export async function handleCommentPost(request: Request, context: AppLoadContex
     notifyReplies,
     disclosures: read.valid,
     sentiment: sentiment || null,
+    connectedTickerIds: connectedTickerIds(form),
   });
   if (!result.ok) {
     switch (result.error) {

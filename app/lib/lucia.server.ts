@@ -23,6 +23,7 @@ function createLucia(db: DB) {
       displayName: attributes.displayName,
       role: attributes.role,
       emailVerified: attributes.emailVerified,
+      ignoredUserIds: attributes.ignoredUserIds,
     }),
   });
 }

@@ -121,6 +121,10 @@ export const settingsMessages = {
   rate: "Please enter a whole number from 1 to 10,000.",
   reporterAge: "Please enter a whole number of hours from 0 to 8,760.",
   disclosure: "Please choose whether the disclosure is required.",
+  tickerNewAccountDays: "Please enter a whole number of days from 0 to 3,650.",
+  holdConnected: "Please choose whether to hold a comment whose author says they are paid or connected.",
+  spikeMultiplier: "Please enter a whole number from 1 to 1,000.",
+  spikeMinComments: "Please enter a whole number from 1 to 1,000,000.",
 } as const;
 
 const wholeNumber = (min: number, max: number, message: string) =>
@@ -142,6 +146,11 @@ export const SETTINGS_FIELDS = [
   "memberRateLimit",
   "reporterMinAgeHours",
   "disclosureRequired",
+  "tickerNewAccountDays",
+  "promotionalPhrases",
+  "holdConnected",
+  "spikeMultiplier",
+  "spikeMinComments",
 ] as const;
 export type SettingsField = (typeof SETTINGS_FIELDS)[number];
 
@@ -161,6 +170,11 @@ export const settingsSchema = z.object({
   reporterMinAgeHours: wholeNumber(0, 8760, settingsMessages.reporterAge),
   // Left out (a form from before this setting existed): the default, asked.
   disclosureRequired: z.enum(["asked", "required", ""], settingsMessages.disclosure).transform((value) => value === "required"),
+  tickerNewAccountDays: wholeNumber(0, 3650, settingsMessages.tickerNewAccountDays),
+  promotionalPhrases: z.string().max(50_000).transform(parseWordList),
+  holdConnected: z.enum(["yes", "no"], settingsMessages.holdConnected).transform((value) => value === "yes"),
+  spikeMultiplier: wholeNumber(1, 1000, settingsMessages.spikeMultiplier),
+  spikeMinComments: wholeNumber(1, 1_000_000, settingsMessages.spikeMinComments),
 });
 
 // --- reports ------------------------------------------------------------------

@@ -21,6 +21,8 @@ export interface CurrentUser {
   displayName: string;
   role: Role;
   emailVerified: boolean;
+  /** Members whose comments are collapsed for this one. */
+  ignoredUserIds: number[];
 }
 
 type Context = Pick<AppLoadContext, "db">;
@@ -52,7 +54,7 @@ async function checkSession(db: DB, token: string | null): Promise<SessionState>
   const { user, session } = await getLucia(db).validateSession(token);
   if (!user || !session) return { user: null, session: null, token };
   return {
-    user: { id: user.id, displayName: user.displayName, role: user.role, emailVerified: user.emailVerified },
+    user: { id: user.id, displayName: user.displayName, role: user.role, emailVerified: user.emailVerified, ignoredUserIds: user.ignoredUserIds },
     session,
     token,
   };

@@ -169,6 +169,8 @@ export interface NewCommentInput {
   disclosures?: DisclosureAnswer[];
   /** Bullish or Bearish, optional. */
   sentiment?: Sentiment | null;
+  /** Tickers the author says they are paid by or connected to (the disclosure form); a promotion rule reads it. */
+  connectedTickerIds?: readonly number[];
 }
 
 export type PostCommentResult =
@@ -224,6 +226,7 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
       authorName: input.authorName.trim(),
       authorUrl: input.authorUrl.trim(),
       ipHash: input.ipHash,
+      connectedTickerIds: input.connectedTickerIds ?? [],
     });
     if (isRefusal(decision)) {
       return { ok: false, error: decision.refused, message: decision.message, retryAfterSeconds: decision.retryAfterSeconds } as const;

@@ -139,12 +139,14 @@ export async function fanOutApprovedComment(db: DB, commentId: number): Promise<
           insert into notifications (user_id, kind, article_id, comment_id)
           select u.id, 'reply', ${comment.article_id}::int, ${comment.id}::int from users u
            where u.id = ${comment.parent_user_id} and u.deleted_at is null and ${memberUnrestricted("u")}
+             and not exists (select 1 from member_ignores i where i.user_id = u.id and i.ignored_user_id = ${comment.user_id}::int)
           on conflict (user_id, comment_id) where kind = 'reply' do nothing`.execute(trx);
         notifications += Number(n.numAffectedRows ?? 0);
         const d = await sql`
           insert into mail_deliveries (event_key, recipient, user_id, kind, article_id, comment_id)
           select ${`reply:${comment.id}`}, lower(u.email), u.id, 'reply', ${comment.article_id}::int, ${comment.id}::int from users u
            where u.id = ${comment.parent_user_id} and ${memberMayBeMailed("u")}
+             and not exists (select 1 from member_ignores i where i.user_id = u.id and i.ignored_user_id = ${comment.user_id}::int)
           on conflict do nothing`.execute(trx);
         deliveries += Number(d.numAffectedRows ?? 0);
       } else {
@@ -175,6 +177,8 @@ export async function fanOutApprovedComment(db: DB, commentId: number): Promise<
          and u.id is distinct from ${comment.user_id}::int
          and u.id is distinct from ${repliedMember}::int
          and ${memberMayBeMailed("u")}
+         -- Nothing from a member they ignore (Ignore).
+         and not exists (select 1 from member_ignores i where i.user_id = u.id and i.ignored_user_id = ${comment.user_id}::int)
       on conflict do nothing`.execute(trx);
     deliveries += Number(t.numAffectedRows ?? 0);
     if (deliveries) await wakeMailSenders(trx);

@@ -16,20 +16,30 @@ export interface QueueCursor {
   /** created_at to the microsecond, as Postgres wrote it (a JS Date would round it). */
   createdAt: string;
   id: number;
+  /** Reported tab: whether the last item shown was reported as promotion (those come first). */
+  promotion?: boolean;
 }
 
-const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)~(\d{1,10})$/;
+const CURSOR_PATTERN = /^(?:([01])~)?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)~(\d{1,10})$/;
 
 export function parseQueueCursor(text: string | null | undefined): QueueCursor | null {
   const match = CURSOR_PATTERN.exec(text ?? "");
   if (!match) return null;
-  const id = Number(match[2]);
-  return Number.isSafeInteger(id) ? { createdAt: match[1]!, id } : null;
+  const id = Number(match[3]);
+  if (!Number.isSafeInteger(id)) return null;
+  return match[1] === undefined ? { createdAt: match[2]!, id } : { createdAt: match[2]!, id, promotion: match[1] === "1" };
 }
 
 export function formatQueueCursor(cursor: QueueCursor): string {
-  return `${cursor.createdAt}~${cursor.id}`;
+  return `${cursor.promotion === undefined ? "" : cursor.promotion ? "1~" : "0~"}${cursor.createdAt}~${cursor.id}`;
 }
+
+/**
+ * A report of "undisclosed promotion or pump-and-dump" puts the comment first in
+ * Reported: touting moves prices within hours. (A dismissed comment cannot be
+ * reported again, so any such report of an open-reported comment is current.)
+ */
+const promotionReported = sql<boolean>`exists (select 1 from comment_reports r where r.comment_id = c.id and r.reason = 'promotion')`;
 
 export interface QueueItem {
   id: number;
@@ -102,6 +112,7 @@ export function queuePageQuery(db: DB, options: { tab: QueueTab; cursor?: string
       "p.id as parent_id",
       "p.author_name as parent_author_name",
       "u.role as user_role",
+      promotionReported.as("promotion_reported"),
     ]);
   switch (options.tab) {
     case "pending":
@@ -115,6 +126,16 @@ export function queuePageQuery(db: DB, options: { tab: QueueTab; cursor?: string
     case "trash":
       query = query.where("c.status", "=", options.tab);
       break;
+  }
+  if (options.tab === "reported") {
+    // Promotion reports first, then the rest; each oldest first.
+    if (after) {
+      const promotion = after.promotion ?? false;
+      query = query.where(
+        sql<boolean>`(${promotionReported} < ${promotion} or (${promotionReported} = ${promotion} and (c.created_at, c.id) > (${after.createdAt}::timestamptz, ${after.id})))`,
+      );
+    }
+    return query.orderBy(promotionReported, "desc").orderBy("c.created_at").orderBy("c.id").limit(limit + 1);
   }
   if (after) query = query.where(sql<boolean>`(c.created_at, c.id) > (${after.createdAt}::timestamptz, ${after.id})`);
   return query.orderBy("c.created_at").orderBy("c.id").limit(limit + 1);
@@ -162,7 +183,11 @@ export async function listQueue(db: DB, options: { tab: QueueTab; cursor?: strin
       bodyFingerprint: bodyFingerprint(row.body_markdown),
       reports: reports.get(row.id) ?? null,
     })),
-    nextCursor: rows.length > limit && last ? formatQueueCursor({ createdAt: last.created_at_text, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? formatQueueCursor({
+            createdAt: last.created_at_text,
+            id: last.id,
+            ...(options.tab === "reported" ? { promotion: last.promotion_reported } : {}),
+          }) : null,
   };
 }
 

@@ -33,7 +33,20 @@ export interface ModerationSettings {
   reporterMinAgeHours: number;
   /** A comment that mentions a ticker must say the author's position in it (default: asked, not required). */
   disclosureRequired: boolean;
+  /** Hold a comment mentioning a ticker from an account (or guest email) younger than this many days; 0: off. */
+  tickerNewAccountDays: number;
+  /** Phrases that hold a comment when it also mentions a ticker (whole words, any case). */
+  promotionalPhrases: string[];
+  /** Hold a comment whose author says they are paid by or connected to a company it mentions. */
+  holdConnected: boolean;
+  /** Spike alert: a ticker's comments in 24 h above this many times its 30-day daily average... */
+  spikeMultiplier: number;
+  /** ...and at least this many of them. */
+  spikeMinComments: number;
 }
+
+/** The promotional phrases of a new site (README, "Defences against promotion"); equal to migration 0014's default. */
+export const DEFAULT_PROMOTIONAL_PHRASES: readonly string[] = Object.freeze(["guaranteed", "10x", "to the moon", "next big", "price target"]);
 
 export const RATE_WINDOW_MINUTES = 10;
 
@@ -48,12 +61,17 @@ export const DEFAULT_MODERATION_SETTINGS: Readonly<ModerationSettings> = Object.
   memberRateLimit: 20,
   reporterMinAgeHours: 24,
   disclosureRequired: false,
+  tickerNewAccountDays: 3,
+  promotionalPhrases: DEFAULT_PROMOTIONAL_PHRASES as string[],
+  holdConnected: true,
+  spikeMultiplier: 5,
+  spikeMinComments: 20,
 });
 
 /** The settings in force (the stored row, or the defaults). */
 export async function getModerationSettings(db: DB): Promise<ModerationSettings> {
   const row = await db.selectFrom("moderation_settings").selectAll().where("id", "=", true).executeTakeFirst();
-  if (!row) return { ...DEFAULT_MODERATION_SETTINGS, heldWords: [], blockedWords: [] };
+  if (!row) return { ...DEFAULT_MODERATION_SETTINGS, heldWords: [], blockedWords: [], promotionalPhrases: [...DEFAULT_PROMOTIONAL_PHRASES] };
   return {
     holdMode: row.hold_mode,
     maxLinks: row.max_links,
@@ -65,6 +83,11 @@ export async function getModerationSettings(db: DB): Promise<ModerationSettings>
     memberRateLimit: row.member_rate_limit,
     reporterMinAgeHours: row.reporter_min_age_hours,
     disclosureRequired: row.disclosure_required,
+    tickerNewAccountDays: row.ticker_new_account_days,
+    promotionalPhrases: row.promotional_phrases,
+    holdConnected: row.hold_connected,
+    spikeMultiplier: row.spike_multiplier,
+    spikeMinComments: row.spike_min_comments,
   };
 }
 
@@ -99,6 +122,11 @@ export async function saveModerationSettings(
         member_rate_limit: next.memberRateLimit,
         reporter_min_age_hours: next.reporterMinAgeHours,
         disclosure_required: next.disclosureRequired,
+        ticker_new_account_days: next.tickerNewAccountDays,
+        promotional_phrases: next.promotionalPhrases,
+        hold_connected: next.holdConnected,
+        spike_multiplier: next.spikeMultiplier,
+        spike_min_comments: next.spikeMinComments,
         updated_at: new Date(),
         updated_by: input.moderatorId,
       })

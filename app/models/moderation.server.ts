@@ -23,7 +23,7 @@ import { getModerationSettings, RATE_WINDOW_MINUTES, type ModerationSettings } f
 import { consumeRateLimit } from "./rate-limits.server";
 import { getPostingBlock } from "./restrictions.server";
 import { addJob } from "../jobs/queue.server";
-import { cashtagMentions, recordCommentTickers } from "./tickers.server";
+import { cashtagMentions, recordCommentTickers, tickersMentioned, type Ticker } from "./tickers.server";
 
 export type Executor = DB | Transaction<Database>;
 
@@ -37,6 +37,11 @@ export interface CommentCandidate {
   authorUrl?: string;
   /** The keyed hash of the poster's IP (app/lib/secrets.server.ts). */
   ipHash?: string;
+  /**
+   * The tickers whose "I am paid by or connected to this company" box the author
+   * ticked (the disclosure fieldset, `disclosure_connected_<tickerId>`).
+   */
+  connectedTickerIds?: readonly number[];
 }
 
 export interface ModerationDecision {
@@ -70,6 +75,8 @@ interface StepContext {
   fields: Record<"comment" | "name" | "email" | "website", string>;
   /** The comment as it will be rendered (links counted there). */
   html: string;
+  /** The known tickers the comment mentions (looked up once, for the promotion rules). */
+  tickers: () => Promise<Ticker[]>;
 }
 
 type StepOutcome = ModerationDecision | CommentRefusal | null;
@@ -82,6 +89,10 @@ export const HOLD_REASONS = {
   tooManyLinks: (max: number, found: number) => `More than ${max} ${max === 1 ? "link" : "links"} (${found}).`,
   heldWord: (word: string, field: string) => `Held word “${word}” in the ${field}.`,
   blockedWord: (word: string, field: string) => `Blocked word “${word}” in the ${field}.`,
+  connected: (tickers: string) => `Promotion rule: the author says they are paid by or connected to ${tickers}.`,
+  promotionalPhrase: (phrase: string, tickers: string) => `Promotion rule: promotional phrase “${phrase}” with ${tickers}.`,
+  newAccountTicker: (days: number, tickers: string, guest: boolean) =>
+    `Promotion rule: mentions ${tickers} from ${guest ? "a guest email first seen" : "an account"} less than ${days} ${days === 1 ? "day" : "days"} ago.`,
 } as const;
 
 export const REFUSAL_MESSAGES = {
@@ -194,12 +205,74 @@ const holdSetting: ModerationStep = (db, candidate, context) => {
   }
 };
 
-/** In order: refusals first, then Spam before Pending, the hold setting last. */
-const PIPELINE: ModerationStep[] = [commentsOpen, guestsAllowed, authorNotBlocked, rateLimit, blockedWords, heldWords, tooManyLinks, holdSetting];
+// --- defences against promotion (pump-and-dump, undisclosed paid touting) ---------
+
+const cashtagList = (tickers: readonly Ticker[]) => tickers.map((t) => `$${t.symbol}`).join(", ");
+
+/** The author ticked "paid by or connected to" a company the comment mentions. */
+const connectedDisclosure: ModerationStep = async (_db, candidate, { settings, tickers }) => {
+  if (!settings.holdConnected || !candidate.connectedTickerIds?.length) return null;
+  const connected = new Set(candidate.connectedTickerIds);
+  const named = (await tickers()).filter((t) => connected.has(t.id));
+  return named.length ? { status: "pending", reason: HOLD_REASONS.connected(cashtagList(named)) } : null;
+};
+
+/** A promotional phrase ("to the moon", "10x") together with a ticker. */
+const promotionalPhrases: ModerationStep = async (_db, _candidate, { settings, fields, tickers }) => {
+  if (settings.promotionalPhrases.length === 0) return null;
+  const match = findListedWord({ comment: fields.comment }, settings.promotionalPhrases);
+  if (!match) return null;
+  const mentioned = await tickers();
+  return mentioned.length ? { status: "pending", reason: HOLD_REASONS.promotionalPhrase(match.word, cashtagList(mentioned)) } : null;
+};
+
+/**
+ * A ticker mention from a young account: a member's account, or a guest's email
+ * by its first comment here (a guest never seen before is as young as can be).
+ */
+const newAccountTicker: ModerationStep = async (db, candidate, { settings, tickers }) => {
+  const days = settings.tickerNewAccountDays;
+  if (days <= 0) return null;
+  const mentioned = await tickers();
+  if (mentioned.length === 0) return null;
+  const member = candidate.userId ?? null;
+  const since =
+    member !== null
+      ? (await db.selectFrom("users").select("created_at").where("id", "=", member).executeTakeFirst())?.created_at ?? null
+      : ((
+          await db
+            .selectFrom("comments")
+            .select((eb) => eb.fn.min("created_at").as("first"))
+            .where(sql`lower(author_email)`, "=", candidate.authorEmail.toLowerCase())
+            .where("user_id", "is", null)
+            .executeTakeFirst()
+        )?.first as Date | null) ?? null;
+  const young = await db
+    .selectNoFrom(sql<boolean>`${since}::timestamptz is null or ${since}::timestamptz > now() - make_interval(days => ${days})`.as("young"))
+    .executeTakeFirstOrThrow();
+  return young.young ? { status: "pending", reason: HOLD_REASONS.newAccountTicker(days, cashtagList(mentioned), member === null) } : null;
+};
+
+/** In order: refusals first, then Spam before Pending (promotion rules before the general ones), the hold setting last. */
+const PIPELINE: ModerationStep[] = [
+  commentsOpen,
+  guestsAllowed,
+  authorNotBlocked,
+  rateLimit,
+  blockedWords,
+  connectedDisclosure,
+  promotionalPhrases,
+  newAccountTicker,
+  heldWords,
+  tooManyLinks,
+  holdSetting,
+];
 
 export async function moderateNewComment(db: Executor, candidate: CommentCandidate): Promise<ModerationDecision | CommentRefusal> {
   const settings = await getModerationSettings(db);
+  let mentioned: Promise<Ticker[]> | null = null;
   const context: StepContext = {
+    tickers: () => (mentioned ??= tickersMentioned(db, candidate.bodyMarkdown)),
     settings,
     fields: {
       comment: candidate.bodyMarkdown,

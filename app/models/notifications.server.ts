@@ -39,7 +39,9 @@ export async function listNotifications(db: DB, input: { userId: number; before?
     .innerJoin("articles as a", "a.id", "n.article_id")
     .leftJoin("comments as c", "c.id", "n.comment_id")
     .select(["n.id", "n.kind", "n.created_at", "n.read_at", "a.slug", "a.title", "c.id as comment_id", "c.author_name", "c.body_markdown", "c.status", "c.hidden_at"])
-    .where("n.user_id", "=", input.userId);
+    .where("n.user_id", "=", input.userId)
+    // Replies from a member they ignore (since), as if never sent.
+    .where(sql<boolean>`not exists (select 1 from member_ignores i where i.user_id = n.user_id and i.ignored_user_id = c.user_id)`);
   if (input.before) query = query.where("n.id", "<", input.before);
   const rows = await query.orderBy("n.id", "desc").limit(limit + 1).execute();
   const page = rows.slice(0, limit);

@@ -30,10 +30,11 @@ import { ensureFeedToken } from "~/models/feeds.server";
 import { personalFeedPath } from "~/lib/feed-paths";
 import { publicUrl } from "~/lib/urls.server";
 import { readForm } from "~/lib/forms.server";
+import { listIgnoredMembers, unignoreMember } from "~/models/ignores.server";
+import { parseId } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
 import { getDisclosureDefaults, listTickerChoices, saveDisclosureDefault } from "~/models/disclosures.server";
 import { POSITION_CHOICES, isDisclosurePosition } from "~/lib/disclosure";
-import { parseId } from "~/lib/params";
 
 // Its 429 keeps the action's Retry-After.
 export const headers: HeadersFunction = pageHeaders;
@@ -51,6 +52,7 @@ const NOTICES: Record<string, string> = {
   "reply-default": "Your choice for replies to your comments has been saved.",
   "disclosure-default": "Your usual answer has been saved. It fills in the disclosure on your next comment that mentions the company.",
   "disclosure-forgotten": "That usual answer is forgotten.",
+  unignored: "You no longer ignore that member.",
   "feed-reset": "Your personal feed has a new address. The old one no longer works: give the new one to your feed reader.",
 };
 
@@ -60,11 +62,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request, context);
   const account = await findAccountById(db, user.id);
   if (!account) throw redirect("/login", { status: 303 });
-  const [sessions, notifyRepliesDefault, disclosureDefaults, tickerChoices] = await Promise.all([
+  const [sessions, notifyRepliesDefault, disclosureDefaults, tickerChoices, ignored] = await Promise.all([
     listUserSessions(db, user.id, current?.session.id ?? null),
     getNotifyRepliesDefault(db, user.id),
     getDisclosureDefaults(db, user.id),
     listTickerChoices(db),
+    listIgnoredMembers(db, user.id),
   ]);
   // The personal feed's secret address, made the first time the member looks.
   const feedToken = await ensureFeedToken(db, user.id);
@@ -83,6 +86,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // The member's own holdings: on their own page only, never shown to anyone else.
     disclosureDefaults,
     tickerChoices,
+    ignored,
     personalFeed: { rss: publicUrl(context, personalFeedPath(feedToken, "rss")), atom: publicUrl(context, personalFeedPath(feedToken, "atom")) },
     notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
   });
@@ -97,7 +101,8 @@ type Intent =
   | "end-other-sessions"
   | "delete"
   | "reply-default"
-  | "disclosure-default";
+  | "disclosure-default"
+  | "unignore";
 
 function problem(
   intent: Intent,
@@ -185,6 +190,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       return done("session-ended");
     }
+    case "unignore": {
+      const ignoredUserId = parseId(formText(form, "member"));
+      if (ignoredUserId === null) return problem(intent, {}, {}, "That request was not understood. Please use the forms on this page.");
+      await unignoreMember(db, { userId: user.id, ignoredUserId });
+      return done("unignored");
+    }
     case "reply-default": {
       // The box sends "1" when ticked and nothing when not.
       await setNotifyRepliesDefault(db, user.id, form.get("notifyReplies") === "1");
@@ -234,7 +245,7 @@ function browserName(userAgent: string): string {
 }
 
 export default function AccountRoute() {
-  const { account, sessions, personalFeed, notice, notifyRepliesDefault, disclosureDefaults, tickerChoices } = useLoaderData<typeof loader>();
+  const { account, sessions, personalFeed, notice, notifyRepliesDefault, disclosureDefaults, tickerChoices, ignored } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (intent: Intent): Partial<Record<string, string>> => (actionData?.intent === intent ? actionData.errors : {});
   const formErrorFor = (intent: Intent) => (actionData?.intent === intent ? actionData.formError : null);
@@ -509,6 +520,34 @@ export default function AccountRoute() {
             The current address stops working at once.
           </p>
         </form>
+      </section>
+
+      <section className="account-section" aria-labelledby="ignored-heading">
+        <h2 id="ignored-heading">Members you ignore</h2>
+        <p>Their comments are collapsed for you alone, and their replies do not notify you. No one else sees this list.</p>
+        {formErrorFor("unignore") ? (
+          <div className="form-errors" role="alert">
+            <p>{formErrorFor("unignore")}</p>
+          </div>
+        ) : null}
+        {ignored.length ? (
+          <ul className="ignored-members">
+            {ignored.map((member) => (
+              <li key={member.userId}>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="unignore" />
+                  <input type="hidden" name="member" value={member.userId} />
+                  <Link to={`/users/${member.userId}`}>{member.displayName}</Link>, since <DateTime iso={member.since} />{" "}
+                  <button type="submit" className="button button--quiet" aria-label={`Stop ignoring ${member.displayName}`}>
+                    Stop ignoring
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>You ignore no one. To ignore a member, open their page from their name on a comment.</p>
+        )}
       </section>
 
       <section className="account-section" aria-labelledby="delete-heading">

@@ -68,6 +68,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     slug: params.slug ?? "",
     url,
     heldCommentIds,
+    ignoredUserIds: user?.ignoredUserIds ?? [],
     viewer: user ? user.role : "guest",
   });
   if (!view) {

@@ -117,6 +117,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     slug: found.slug,
     url,
     heldCommentIds,
+    ignoredUserIds: user?.ignoredUserIds ?? [],
     viewer: user ? user.role : "guest",
     articlePath: () => target.embedPath,
     variant: `embed ${target.embedPath}`,

@@ -22,6 +22,9 @@ import { editComment, moderateComments, replyAsModerator, type CommentActionResu
 import { isQueueTab, QUEUE_TAB_LABELS, QUEUE_TABS, type QueueTab } from "~/lib/queue-tabs";
 import { listQueue, parseQueueCursor, queueCounts } from "~/models/moderation-queue.server";
 import { dismissReports } from "~/models/reports.server";
+import { getModerationSettings } from "~/models/moderation-settings.server";
+import { tickerSpikes } from "~/models/promotion.server";
+import { tickerLabel, tickerPath } from "~/lib/ticker-paths";
 import { blockGuestOfComment, restrictCommentAuthor } from "~/models/restrictions.server";
 import { readForm } from "~/lib/forms.server";
 
@@ -36,14 +39,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const tabParam = url.searchParams.get("tab");
   const tab: QueueTab = isQueueTab(tabParam) ? tabParam : "pending";
   const cursor = parseQueueCursor(url.searchParams.get("after")) ? url.searchParams.get("after") : null;
-  const [page, counts, { notice, headers }] = await Promise.all([
+  const [page, counts, { notice, headers }, spikes] = await Promise.all([
     listQueue(context.db, { tab, cursor }),
     queueCounts(context.db),
     takeNotice(request),
+    getModerationSettings(context.db).then((settings) => tickerSpikes(context.db, settings)),
   ]);
   const here = `/moderation?tab=${tab}${cursor ? `&after=${encodeURIComponent(cursor)}` : ""}`;
   return json(
-    { me: { id: me.id, role: me.role }, tab, page, counts, notice, continued: cursor !== null, here },
+    {
+      me: { id: me.id, role: me.role },
+      tab,
+      page,
+      counts,
+      notice,
+      continued: cursor !== null,
+      here,
+      spikes: spikes.map((spike) => ({ ...spike, path: tickerPath(spike), label: tickerLabel(spike) })),
+    },
     { headers: { ...headers, "Cache-Control": "private, no-store" } },
   );
 }
@@ -247,7 +260,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ModerationQueueRoute() {
-  const { me, tab, page, counts, notice, continued, here } = useLoaderData<typeof loader>();
+  const { me, tab, page, counts, notice, continued, here, spikes } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [announcement, setAnnouncement] = useState<string | null>(null);
   const announce = useCallback((message: string) => setAnnouncement(message), []);
@@ -272,6 +285,22 @@ export default function ModerationQueueRoute() {
             ))}
           </ul>
         </nav>
+        {spikes.length ? (
+          <section className="notice spike-alert" aria-labelledby="spike-alert-title">
+            <h2 id="spike-alert-title">Spike alert: possible pump-and-dump</h2>
+            <ul>
+              {spikes.map((spike) => (
+                <li key={spike.tickerId}>
+                  <Link to={spike.path}>
+                    {spike.label} {spike.companyName}
+                  </Link>
+                  : {plural(spike.lastDay, "comment")} in the last 24 hours, against a daily average of{" "}
+                  {spike.dailyAverage.toLocaleString("en-US")} over the previous 30 days.
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         <div role="status" className={message ? "notice" : undefined}>
           {message ? <p>{message}</p> : null}
         </div>

@@ -34,6 +34,11 @@ function toValues(settings: ModerationSettings): Record<SettingsField, string> {
     memberRateLimit: String(settings.memberRateLimit),
     reporterMinAgeHours: String(settings.reporterMinAgeHours),
     disclosureRequired: settings.disclosureRequired ? "required" : "asked",
+    tickerNewAccountDays: String(settings.tickerNewAccountDays),
+    promotionalPhrases: settings.promotionalPhrases.join("\n"),
+    holdConnected: settings.holdConnected ? "yes" : "no",
+    spikeMultiplier: String(settings.spikeMultiplier),
+    spikeMinComments: String(settings.spikeMinComments),
   };
 }
 
@@ -73,6 +78,11 @@ const LABELS: Record<SettingsField, string> = {
   memberRateLimit: "Member comments",
   reporterMinAgeHours: "Reporters' account age",
   disclosureRequired: "Disclosure",
+  tickerNewAccountDays: "New accounts mentioning a ticker",
+  promotionalPhrases: "Promotional phrases",
+  holdConnected: "Paid or connected",
+  spikeMultiplier: "Spike alert: times the daily average",
+  spikeMinComments: "Spike alert: fewest comments",
 };
 
 function FieldError({ id, message }: { id: string; message?: string }) {
@@ -231,6 +241,56 @@ export default function ModerationSettingsRoute() {
               <label htmlFor="settings-disclosure-required">Required: a comment is not posted without an answer for each ticker</label>
             </p>
             <FieldError id="settings-disclosureRequired" message={errors.disclosureRequired} />
+          </fieldset>
+          <fieldset>
+            <legend>Defences against promotion (comments that mention a ticker)</legend>
+            <p className="queue-field">
+              <label htmlFor="settings-tickerNewAccountDays">
+                Hold a comment mentioning a ticker from an account, or a guest email, younger than this many days (default{" "}
+                {d.tickerNewAccountDays}; 0: off)
+              </label>
+              <input
+                id="settings-tickerNewAccountDays"
+                name="tickerNewAccountDays"
+                type="text"
+                inputMode="numeric"
+                defaultValue={values.tickerNewAccountDays}
+                {...invalid("tickerNewAccountDays")}
+              />
+              <FieldError id="settings-tickerNewAccountDays" message={errors.tickerNewAccountDays} />
+            </p>
+            <p className="queue-field">
+              <label htmlFor="settings-promotionalPhrases">
+                Promotional phrases: a comment with one of them and a ticker waits in Pending (one per line; defaults:{" "}
+                {d.promotionalPhrases.split("\n").join(", ")})
+              </label>
+              <textarea id="settings-promotionalPhrases" name="promotionalPhrases" rows={5} defaultValue={values.promotionalPhrases} />
+            </p>
+            <fieldset aria-describedby={errors.holdConnected ? "settings-holdConnected-error" : undefined}>
+              <legend>A comment whose author says they are paid by or connected to a company it mentions</legend>
+              <p className="settings-choice">
+                <input type="radio" id="settings-holdConnected-yes" name="holdConnected" value="yes" defaultChecked={values.holdConnected === "yes"} />{" "}
+                <label htmlFor="settings-holdConnected-yes">Hold it for review (default)</label>
+              </p>
+              <p className="settings-choice">
+                <input type="radio" id="settings-holdConnected-no" name="holdConnected" value="no" defaultChecked={values.holdConnected === "no"} />{" "}
+                <label htmlFor="settings-holdConnected-no">Publish it with its disclosure</label>
+              </p>
+              <FieldError id="settings-holdConnected" message={errors.holdConnected} />
+            </fieldset>
+            <p className="queue-field">
+              <label htmlFor="settings-spikeMultiplier">
+                Spike alert in the queue: a ticker&apos;s comments in the last 24 hours exceed this many times its 30-day daily average
+                (default {d.spikeMultiplier})
+              </label>
+              <input id="settings-spikeMultiplier" name="spikeMultiplier" type="text" inputMode="numeric" defaultValue={values.spikeMultiplier} {...invalid("spikeMultiplier")} />
+              <FieldError id="settings-spikeMultiplier" message={errors.spikeMultiplier} />
+            </p>
+            <p className="queue-field">
+              <label htmlFor="settings-spikeMinComments">…and number at least (default {d.spikeMinComments})</label>
+              <input id="settings-spikeMinComments" name="spikeMinComments" type="text" inputMode="numeric" defaultValue={values.spikeMinComments} {...invalid("spikeMinComments")} />
+              <FieldError id="settings-spikeMinComments" message={errors.spikeMinComments} />
+            </p>
           </fieldset>
           {loaded.canEdit ? (
             <p>

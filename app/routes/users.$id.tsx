@@ -1,6 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { readForm } from "~/lib/forms.server";
+import { getCurrentUser, requireUser } from "~/lib/session.server";
+import { ignoreMember, unignoreMember } from "~/models/ignores.server";
 import { DateTime } from "~/components/DateTime";
 import { getPublicProfile } from "~/models/users.server";
 import { parseId } from "~/lib/params";
@@ -10,16 +13,45 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 // Anyone may see a member's name, join date and approved comments; never the email.
-export async function loader({ params, context }: LoaderFunctionArgs) {
+// A signed-in member also sees whether they ignore this one (a personal page then).
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const id = parseId(params.id);
   if (id === null) throw new Response("Member not found", { status: 404 });
-  const profile = await getPublicProfile(context.db, id);
+  const [profile, viewer] = await Promise.all([getPublicProfile(context.db, id), getCurrentUser(request, context)]);
   if (!profile) throw new Response("Member not found", { status: 404 });
-  return json({ profile });
+  const ignore = viewer && viewer.id !== id ? { ignoring: viewer.ignoredUserIds.includes(id) } : null;
+  return json({ profile, ignore }, viewer ? { headers: { "Cache-Control": "private, no-store" } } : undefined);
+}
+
+const IGNORE_ERRORS = {
+  self: "You cannot ignore yourself.",
+  "not-found": "There is no such member.",
+  "too-many": "You already ignore 500 members: please stop ignoring someone first.",
+} as const;
+
+/** Ignore or stop ignoring this member (for the signed-in member alone). */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const id = parseId(params.id);
+  if (id === null) throw new Response("Member not found", { status: 404 });
+  const form = await readForm(request);
+  const intent = form.get("intent");
+  if (intent === "unignore") {
+    await unignoreMember(context.db, { userId: user.id, ignoredUserId: id });
+    return redirect(`/users/${id}`, { status: 303 });
+  }
+  if (intent !== "ignore") return json({ formError: "That request was not understood. Please use the button on this page." }, { status: 400 });
+  const result = await ignoreMember(context.db, { userId: user.id, ignoredUserId: id });
+  if (!result.ok) {
+    if (result.error === "not-found") throw new Response("Member not found", { status: 404 });
+    return json({ formError: IGNORE_ERRORS[result.error] }, { status: 400 });
+  }
+  return redirect(`/users/${id}`, { status: 303 });
 }
 
 export default function UserProfileRoute() {
-  const { profile } = useLoaderData<typeof loader>();
+  const { profile, ignore } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const count = profile.approvedCommentCount;
   return (
     <section className="profile">
@@ -28,6 +60,20 @@ export default function UserProfileRoute() {
         Member since <DateTime iso={profile.joinedAt} />.{" "}
         {count === 1 ? "1 approved comment" : `${count.toLocaleString("en-US")} approved comments`}.
       </p>
+      {actionData?.formError ? (
+        <div className="form-errors" role="alert">
+          <p>{actionData.formError}</p>
+        </div>
+      ) : null}
+      {ignore ? (
+        <Form method="post" className="profile__ignore">
+          <input type="hidden" name="intent" value={ignore.ignoring ? "unignore" : "ignore"} />
+          {ignore.ignoring ? <p>You ignore this member: their comments are collapsed for you, and their replies do not notify you.</p> : null}
+          <button type="submit" className="button button--secondary">
+            {ignore.ignoring ? "Stop ignoring" : "Ignore this member"}
+          </button>
+        </Form>
+      ) : null}
       {profile.comments.length ? (
         <>
           <h2>{count > profile.comments.length ? "Latest comments" : "Comments"}</h2>

@@ -14,6 +14,7 @@ import * as m0009 from "./0009_imports";
 import * as m0010 from "./0010_embed";
 import * as m0011 from "./0011_tickers";
 import * as m0013 from "./0013_disclosure_sentiment";
+import * as m0014 from "./0014_promotion_defences";
 
 export const migrations: Record<string, Migration> = {
   "0001_articles_and_comments": m0001,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "0010_embed": m0010,
   "0011_tickers": m0011,
   "0013_disclosure_sentiment": m0013,
+  "0014_promotion_defences": m0014,
 };

@@ -301,6 +301,11 @@ const TABLE: Record<string, Case[]> = {
         memberRateLimit: "20",
         reporterMinAgeHours: "24",
         disclosureRequired: "asked",
+        tickerNewAccountDays: "3",
+        promotionalPhrases: "guaranteed\n10x",
+        holdConnected: "yes",
+        spikeMultiplier: "5",
+        spikeMinComments: "20",
       }),
       expect: { guest: "login", unconfirmed: 403, member: 403, moderator: 403, editor: "ok", admin: "ok" },
     },
@@ -340,7 +345,12 @@ const TABLE: Record<string, Case[]> = {
       expect: GUESTS_ONLY,
     },
   ],
-  "users.$id": [{ method: "GET", path: (f) => `/users/${f.memberId}`, data: true, expect: ANYONE }],
+  "users.$id": [
+    { method: "GET", path: (f) => `/users/${f.memberId}`, data: true, expect: ANYONE },
+    // Ignoring is for members; the member cannot ignore themselves.
+    { method: "POST", path: (f) => `/users/${f.memberId}`, form: () => ({ intent: "ignore" }), expect: { guest: "login", unconfirmed: "ok", member: 400, moderator: "ok" } },
+    { method: "POST", path: (f) => `/users/${f.memberId}`, form: () => ({ intent: "unignore" }), expect: MEMBER_ONLY },
+  ],
   "verify-email": [
     { method: "GET", path: "/verify-email?token=not-a-token", data: true, expect: ANYONE },
     { method: "POST", path: "/verify-email", form: () => ({ token: "not-a-token" }), expect: { guest: 400, unconfirmed: 400, member: 400, moderator: 400 } },

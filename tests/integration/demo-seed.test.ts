@@ -1,6 +1,7 @@
 // The demo seed of a trial install gives the demo moderator a queue to work:
 // guests' first comments held for review and a comment reported by the demo member.
 import { expect, it } from "vitest";
+import { sql } from "kysely";
 import { seed, seedDemoAccounts } from "../../db/seed";
 import { listPersonalFeedArticles } from "~/models/feeds.server";
 import { useTestDatabase } from "../support/db";
@@ -28,6 +29,14 @@ it("fills the queue once, through the pipeline and the report code", async () =>
   expect(await seedDemoAccounts(t.db)).toBe(0);
   expect(await t.db.selectFrom("comments").select("id").where("status", "=", "pending").execute()).toHaveLength(2);
   expect(await t.db.selectFrom("comment_reports").select("comment_id").execute()).toHaveLength(1);
+
+  // Ignore: the demo member ignores Moonshot Mike, who has one approved comment (kept once).
+  const ignored = await t.db
+    .selectFrom("member_ignores as i")
+    .innerJoin("users as u", "u.id", "i.ignored_user_id")
+    .select(["i.user_id", "u.display_name", sql<number>`(select count(*) from comments c where c.user_id = u.id and c.status = 'approved')::int`.as("comments")])
+    .execute();
+  expect(ignored).toEqual([{ user_id: member.id, display_name: "Moonshot Mike", comments: 1 }]);
 });
 
 it("gives one article the demo news site's address (npm run embed:demo), once", async () => {

@@ -43,6 +43,11 @@ describe("settings", () => {
       memberRateLimit: 20,
       reporterMinAgeHours: 24,
       disclosureRequired: false,
+      tickerNewAccountDays: 3,
+      promotionalPhrases: ["guaranteed", "10x", "to the moon", "next big", "price target"],
+      holdConnected: true,
+      spikeMultiplier: 5,
+      spikeMinComments: 20,
     });
     // The tables are emptied before each test: no row means the defaults.
     expect(await getModerationSettings(t.db)).toEqual(DEFAULT_MODERATION_SETTINGS);

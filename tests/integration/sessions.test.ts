@@ -84,7 +84,7 @@ describe("the session cookie", () => {
     const id = await member("editor");
     const cookie = await signIn(id);
     const user = await getCurrentUser(request("/", cookie), ctx());
-    expect(user).toEqual({ id, displayName: "A editor", role: "editor", emailVerified: true });
+    expect(user).toEqual({ id, displayName: "A editor", role: "editor", emailVerified: true, ignoredUserIds: [] });
     expect(await getCurrentUser(request("/"), ctx())).toBeNull();
   });
 });
