@@ -31,8 +31,9 @@ beforeEach(async () => {
     .execute();
   lyc = rows.find((r) => r.symbol === "LYC")!.id;
   mp = rows.find((r) => r.symbol === "MP")!.id;
-  // Publish at once: these tests are about what a comment carries, not the first-time hold.
-  await settings({ holdMode: "none" });
+  // Publish at once: these tests are about what a comment carries, not the first-time hold
+  // nor the promotion rules (tests/integration/promotion-defences.test.ts).
+  await settings({ holdMode: "none", holdConnected: false, tickerNewAccountDays: 0 });
 });
 
 async function settings(changes: Partial<Awaited<ReturnType<typeof getModerationSettings>>>) {

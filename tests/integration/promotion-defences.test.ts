@@ -158,6 +158,7 @@ describe("the settings form", () => {
     holdConnected: "yes",
     spikeMultiplier: "5",
     spikeMinComments: "20",
+    disclosureRequired: "asked",
     ...changes,
   });
 
