@@ -87,7 +87,7 @@ for (const javaScriptEnabled of [true, false]) {
 
     test("replying to a comment, and cancelling the reply", async ({ page }) => {
       await page.goto(`/articles/${BAOGANG_SLUG}`);
-      await page.getByRole("link", { name: "Reply to Tomás Alvarez" }).click();
+      await page.getByRole("link", { name: "Reply to Tomás Alvarez" }).first().click();
       await expect(page.getByRole("heading", { name: /^Reply to Tomás Alvarez/ })).toBeVisible();
       expect(page.url()).toContain("replytocom=");
       await page.getByRole("link", { name: "Cancel reply" }).click();
