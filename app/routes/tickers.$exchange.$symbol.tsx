@@ -1,4 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { SentimentBar, hasSentiment } from "~/components/SentimentBar";
+import { sentimentFor } from "~/models/sentiment.server";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CategoryFollowForm } from "~/components/FollowControls";
@@ -45,11 +47,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (url.pathname !== tickerPath(ticker)) throw redirect(`${tickerPath(ticker)}${url.search}`, { status: 301 });
   const cursor = url.searchParams.get("before");
   const user = await getCurrentUser(request, context);
-  const [articles, page, followerCount, level] = await Promise.all([
+  const [articles, page, followerCount, level, sentiment] = await Promise.all([
     listTickerArticles(context.db, ticker.id),
     listTickerComments(context.db, ticker.id, { cursor }),
     countTickerFollowers(context.db, ticker.id),
     user ? getTickerFollow(context.db, user.id, ticker.id) : Promise.resolve(null),
+    sentimentFor(context.db, { tickerIds: [ticker.id] }),
   ]);
   return json(
     {
@@ -59,6 +62,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       paged: cursor !== null,
       followerCount,
       level,
+      sentiment: sentiment.tickers[ticker.id] ?? null,
     },
     { headers: user ? {} : listCacheTag() },
   );
@@ -80,7 +84,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export default function TickerPage() {
-  const { ticker, articles, comments, nextCursor, paged, followerCount, level } = useLoaderData<typeof loader>();
+  const { ticker, articles, comments, nextCursor, paged, followerCount, level, sentiment } = useLoaderData<typeof loader>();
   const path = tickerPath(ticker);
   return (
     <>
@@ -95,6 +99,7 @@ export default function TickerPage() {
       <section id="follow" className="follow">
         <CategoryFollowForm action={path} current={level} categoryName={`$${ticker.symbol}`} />
       </section>
+      {sentiment && hasSentiment(sentiment) ? <SentimentBar figures={sentiment} subject={`$${ticker.symbol}`} /> : null}
       {paged ? null : (
         <section aria-labelledby="ticker-articles">
           <h2 id="ticker-articles">Articles about ${ticker.symbol}</h2>

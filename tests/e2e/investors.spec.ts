@@ -61,6 +61,12 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(sentiment.locator("meter")).toHaveCount(1);
       await expect(sentiment.getByText(/^Last 7 days: \d+ bullish, \d+ bearish \(\d+% bullish\)\.$/)).toBeVisible();
       await expect(sentiment.getByText(/^Previous 30 days, a day on average:/)).toBeVisible();
+      // The ticker's page: the linked cashtag's destination, with the comment and the ticker's sentiment.
+      await reader.goto("/tickers/ASX/LYC");
+      await expect(reader.getByText(body)).toBeVisible();
+      const tickerSentiment = reader.getByRole("region", { name: "Sentiment on $LYC" });
+      await expect(tickerSentiment.locator("meter")).toHaveCount(1);
+      await expect(tickerSentiment.getByText(/^Last 7 days: [1-9]\d* bullish, \d+ bearish \(\d+% bullish\)\.$/)).toBeVisible();
       await fresh.close();
     });
   });
