@@ -17,7 +17,18 @@ export async function truncateAll(db: DB): Promise<void> {
   `.execute(db);
   if (rows.length === 0) return;
   const tables = rows.map((r) => `"${r.tablename}"`).join(", ");
-  await sql.raw(`truncate ${tables} restart identity cascade`).execute(db);
+  // An app server under test may still be at work on these tables (its job worker, a
+  // request's last write), taking locks in another order: PostgreSQL then breaks the
+  // deadlock by failing one side. If that is us, the other side has finished: again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sql.raw(`truncate ${tables} restart identity cascade`).execute(db);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "40P01" || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 export function useTestDatabase(options: { truncateBetweenTests?: boolean } = {}): TestDatabase {
