@@ -37,8 +37,8 @@ test("an editor writes, previews and publishes an article with two categories; a
   await expect(page.getByLabel("Slug")).toHaveValue(/^magnet-makers-brace-for-new-quotas/);
   await page.getByLabel("Highlights").fill("Quotas tighten\nPrices move first");
   await page.getByLabel("Body *").fill("Magnet makers are **bracing** for tighter quotas.\n\n- one\n- two");
-  await page.getByLabel("China").check();
-  await page.getByLabel("Supply Chain").check();
+  await page.getByLabel("China", { exact: true }).check();
+  await page.getByLabel("Supply Chain", { exact: true }).check();
   // The editor's own time zone is named beside the time.
   await expect(page.getByTestId("time-zone")).not.toHaveText("");
 
@@ -49,7 +49,7 @@ test("an editor writes, previews and publishes an article with two categories; a
   await expect(preview.locator(".article__body li")).toHaveCount(2);
   // Nothing typed was lost by previewing.
   await expect(page.getByLabel("Title *")).toHaveValue(title);
-  await expect(page.getByLabel("China")).toBeChecked();
+  await expect(page.getByLabel("China", { exact: true })).toBeChecked();
 
   await page.getByRole("button", { name: "Publish" }).click();
   await expect(page.getByText("Published: readers can see it now.")).toBeVisible();
