@@ -328,13 +328,26 @@ export async function saveTicker(db: DB, id: number | null, input: TickerInput):
     .where("symbol", "=", values.symbol)
     .$if(id !== null, (q) => q.where("id", "<>", id!))
     .executeTakeFirst();
-  if (taken) return { ok: false, errors: { symbol: `${values.symbol} on ${values.exchange} is already in the list.` } };
-  if (id === null) {
-    const row = await db.insertInto("tickers").values(values).returning("id").executeTakeFirstOrThrow();
-    return { ok: true, id: row.id };
+  const duplicate: TickerResult = { ok: false, errors: { symbol: `${values.symbol} on ${values.exchange} is already in the list.` } };
+  if (taken) return duplicate;
+  try {
+    if (id === null) {
+      const row = await db.insertInto("tickers").values(values).returning("id").executeTakeFirstOrThrow();
+      return { ok: true, id: row.id };
+    }
+    const row = await db.updateTable("tickers").set({ ...values, updated_at: new Date() }).where("id", "=", id).returning("id").executeTakeFirst();
+    return row ? { ok: true, id: row.id } : { ok: false, error: "not-found" };
+  } catch (error) {
+    // Two editors saving the same ticker at once both pass the check above; the
+    // unique constraint stops the second, who gets the same message, not a 500.
+    if (isUniqueViolation(error, "tickers_exchange_symbol_key")) return duplicate;
+    throw error;
   }
-  const row = await db.updateTable("tickers").set({ ...values, updated_at: new Date() }).where("id", "=", id).returning("id").executeTakeFirst();
-  return row ? { ok: true, id: row.id } : { ok: false, error: "not-found" };
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string } | null;
+  return e?.code === "23505" && e.constraint === constraint;
 }
 
 export async function deleteTicker(db: DB, id: number): Promise<boolean> {

@@ -2,6 +2,7 @@
 // comment is written; the ticker page's tagged articles and keyset-paged approved
 // mentions; its follow levels; trending; the editors' list.
 import { describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import { approveComment, editComment, setCommentStatus } from "~/models/moderation.server";
 import {
   getTicker,
@@ -182,6 +183,47 @@ describe("the editors' list", () => {
       errors: { symbol: "LYC on ASX is already in the list." },
     });
     expect(await saveTicker(t.db, 999_999, { symbol: "NEW", exchange: "ASX", companyName: "New", aliases: "" })).toEqual({ ok: false, error: "not-found" });
+  });
+});
+
+/** Until a session on this test's database waits for a lock (the other editor's uncommitted row). */
+async function untilWaitingOnALock() {
+  for (let i = 0; i < 500; i++) {
+    const waiting = await sql<{ n: string }>`
+      select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+    `.execute(t.db);
+    if (Number(waiting.rows[0]!.n) > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("the second save never waited on the first");
+}
+
+describe("two editors adding the same ticker at once", () => {
+  it("gives the second the same 'already in the list' message, not a 500, when both pass the check", async () => {
+    // The first editor's insert is written but not yet committed: the second editor's
+    // check sees nothing, so their insert waits on the unique index, then collides.
+    let second: ReturnType<typeof saveTicker> | undefined;
+    await t.db.transaction().execute(async (trx) => {
+      await trx.insertInto("tickers").values({ symbol: "LYC", exchange: "ASX", company_name: "Lynas Rare Earths", aliases: [] }).execute();
+      second = saveTicker(t.db, null, { symbol: "lyc", exchange: "asx", companyName: "Lynas again", aliases: "" });
+      await untilWaitingOnALock();
+    });
+    expect(await second).toEqual({ ok: false, errors: { symbol: "LYC on ASX is already in the list." } });
+    const rows = await t.db.selectFrom("tickers").select("company_name").execute();
+    expect(rows).toEqual([{ company_name: "Lynas Rare Earths" }]);
+  });
+
+  it("gives the same message when a rename collides past the check", async () => {
+    await ticker("MP", "NYSE", "MP Materials");
+    const other = await ticker("ILU", "ASX", "Iluka Resources");
+    let rename: ReturnType<typeof saveTicker> | undefined;
+    await t.db.transaction().execute(async (trx) => {
+      await trx.insertInto("tickers").values({ symbol: "ARU", exchange: "ASX", company_name: "Arafura", aliases: [] }).execute();
+      rename = saveTicker(t.db, other, { symbol: "ARU", exchange: "ASX", companyName: "Iluka renamed", aliases: "" });
+      await untilWaitingOnALock();
+    });
+    expect(await rename).toEqual({ ok: false, errors: { symbol: "ARU on ASX is already in the list." } });
+    expect(await getTicker(t.db, "ASX", "ILU")).toMatchObject({ companyName: "Iluka Resources" });
   });
 });
 
