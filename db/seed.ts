@@ -530,8 +530,10 @@ async function seedDemoIgnore(db: DB): Promise<void> {
   if (!tout) return;
   const said = await db.selectFrom("comments").select("id").where("user_id", "=", tout.id).executeTakeFirst();
   if (!said) {
-    const body = "Rare earths are going to the moon this quarter. Load up before everyone else does!";
-    await db
+    // With a cashtag, so it is collapsed on the $LYC ticker page too.
+    const body = "Rare earths are going to the moon this quarter. $LYC first. Load up before everyone else does!";
+    const mentions = await cashtagMentions(db, body);
+    const row = await db
       .insertInto("comments")
       .values({
         article_id: article.id,
@@ -539,10 +541,12 @@ async function seedDemoIgnore(db: DB): Promise<void> {
         author_name: "Moonshot Mike",
         author_email: "moonshot@example.com",
         body_markdown: body,
-        body_html: renderCommentMarkdown(body),
+        body_html: renderCommentMarkdown(body, { cashtagHref: mentions.hrefFor }),
         user_id: tout.id,
       })
-      .execute();
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordCommentTickers(db, row.id, mentions.tickers.map((t) => t.id));
   }
   await db
     .insertInto("member_ignores")

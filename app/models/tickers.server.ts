@@ -135,6 +135,8 @@ export async function listTickerArticles(db: DB, tickerId: number, limit = 10, n
 export interface TickerComment {
   id: number;
   authorName: string;
+  /** A member's comment: their account (null for a guest). */
+  userId: number | null;
   bodyHtml: string;
   createdAt: Date;
   articleSlug: string;
@@ -170,7 +172,7 @@ export async function listTickerComments(
     .selectFrom("comment_tickers as ct")
     .innerJoin("comments as c", "c.id", "ct.comment_id")
     .innerJoin("articles as a", "a.id", "ct.article_id")
-    .select(["ct.comment_id", "ct.created_at", "c.author_name", "c.body_html", "a.slug", "a.title"])
+    .select(["ct.comment_id", "ct.created_at", "c.author_name", "c.user_id", "c.body_html", "a.slug", "a.title"])
     .where("ct.ticker_id", "=", tickerId)
     .where("ct.approved", "=", true)
     .where("a.published_at", "<=", options.now ?? sql<Date>`now()`);
@@ -184,6 +186,7 @@ export async function listTickerComments(
     comments: shown.map((r) => ({
       id: r.comment_id,
       authorName: r.author_name,
+      userId: r.user_id,
       bodyHtml: r.body_html,
       createdAt: r.created_at,
       articleSlug: r.slug,
