@@ -17,6 +17,7 @@ import { gzip as gzipCallback } from "node:zlib";
 import type { NextFunction, Request, Response } from "express";
 import {
   CACHE_TAG_HEADER,
+  CACHE_UNTIL_HEADER,
   PERSONAL_CACHE_CONTROL,
   UNCHANGED_HEADER,
   acceptsGzip,
@@ -26,6 +27,7 @@ import {
   makeEtag,
   notModified,
   parseCacheTags,
+  parseCacheUntil,
   pathOfKey,
   pathTag,
   type CachedPage,
@@ -48,6 +50,7 @@ const NOT_KEPT = new Set([
   "connection",
   "keep-alive",
   CACHE_TAG_HEADER,
+  CACHE_UNTIL_HEADER,
   UNCHANGED_HEADER,
   "x-assay-queries",
   // Sent per request (only over https), never replayed from memory.
@@ -153,6 +156,7 @@ export function pageCacheMiddleware(cache: PageCache, options: PageCacheHttpOpti
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: unknown[]) {
       res.removeHeader(CACHE_TAG_HEADER);
+      res.removeHeader(CACHE_UNTIL_HEADER);
       if (res.getHeader(UNCHANGED_HEADER)) marked[UNCHANGED] = true;
       res.removeHeader(UNCHANGED_HEADER);
       if (read && (marked[PERSONAL] || res.getHeader("set-cookie"))) res.setHeader("Cache-Control", PERSONAL_CACHE_CONTROL);
@@ -210,16 +214,18 @@ export function pageCacheMiddleware(cache: PageCache, options: PageCacheHttpOpti
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
     }
     const tags = parseCacheTags(res.getHeader(CACHE_TAG_HEADER) as string | undefined) ?? [];
+    const until = parseCacheUntil(res.getHeader(CACHE_UNTIL_HEADER));
     let page: CachedPage;
     let stored = false;
     try {
       const zipped = await gzip(body, { level: 6 });
       page = { headers, body, gzip: zipped, etag: makeEtag(body) };
       // Stored only if nothing it shows changed since the render began; sent either way.
-      stored = cache.store(lead.ticket, lead.key, page, [...tags, pathTag(pathOfKey(lead.key))]);
+      stored = cache.store(lead.ticket, lead.key, page, [...tags, pathTag(pathOfKey(lead.key))], until);
     } catch (error) {
       lead.settle(null);
       res.removeHeader(CACHE_TAG_HEADER);
+      res.removeHeader(CACHE_UNTIL_HEADER);
       res.setHeader("Content-Length", body.length);
       res.end(body);
       console.error(`[assay] page cache: ${error instanceof Error ? error.message : String(error)}`);

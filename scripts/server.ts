@@ -12,7 +12,7 @@ import { allowedOriginsFromEnv, claimedOrigin, isSameOriginRequest } from "../ap
 import { bodyLimit } from "./body-limit";
 import { securityHeaders } from "./security-headers";
 import { trustedHost } from "./trusted-host";
-import { CACHE_TAG_HEADER, createPageCache, type PageCache } from "../app/lib/page-cache.server";
+import { CACHE_TAG_HEADER, CACHE_UNTIL_HEADER, createPageCache, type PageCache } from "../app/lib/page-cache.server";
 import { createArticleViewCache, type ArticleViewCache } from "../app/lib/article-view-cache.server";
 import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
 import { QUERY_COUNT_HEADER, QueryCountPlugin, withQueryTally, type QueryTally } from "../app/lib/query-count.server";
@@ -23,6 +23,7 @@ function dropCacheTagHeader(_req: express.Request, res: express.Response, next: 
   const writeHead = res.writeHead;
   res.writeHead = function (this: express.Response, ...args: unknown[]) {
     res.removeHeader(CACHE_TAG_HEADER);
+    res.removeHeader(CACHE_UNTIL_HEADER);
     return (writeHead as (...a: unknown[]) => express.Response).apply(this, args);
   } as express.Response["writeHead"];
   next();

@@ -7,7 +7,7 @@
 // the tagged cache itself (LRU, bounded in bytes, with a time-to-live as a safety
 // net, invalidation by tag), ETags. The HTTP side is in scripts/page-cache-http.ts.
 import { createHash } from "node:crypto";
-import { CACHE_TAG_HEADER as TAG_HEADER, UNCHANGED_HEADER as UNCHANGED } from "./cache-tags";
+import { CACHE_TAG_HEADER as TAG_HEADER, CACHE_UNTIL_HEADER as UNTIL, UNCHANGED_HEADER as UNCHANGED } from "./cache-tags";
 import { PUBLIC_FEED_PATH } from "./feed-paths";
 import { parseId, parseInstantCursor } from "./params";
 
@@ -38,6 +38,16 @@ export const CACHEABLE_PARAMS: ReadonlyMap<string, (value: string) => boolean> =
   ["_data", (v: string) => /^[\w$.\-/]{1,200}$/.test(v)],
   ["index", (v: string) => v === ""],
 ]);
+
+/** Response header giving the moment a tagged page goes out of date by time alone (never sent). */
+export const CACHE_UNTIL_HEADER = UNTIL.toLowerCase();
+
+/** The moment named by CACHE_UNTIL_HEADER, in ms since the epoch; undefined when absent or unreadable. */
+export function parseCacheUntil(value: string | number | string[] | undefined | null): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? at : undefined;
+}
 
 /** Response header by which an action says its write changed nothing a guest sees (never sent). */
 export const UNCHANGED_HEADER = UNCHANGED.toLowerCase();
@@ -286,16 +296,22 @@ export class TaggedCache<V> implements Invalidatable {
     return flight.settle;
   }
 
-  /** Keep a rendered value, unless something it shows changed since `ticket` (or the cache is off). */
-  store(ticket: Ticket, key: string, value: V, tags: string[]): boolean {
+  /**
+   * Keep a rendered value, unless something it shows changed since `ticket` (or the cache is off).
+   * `until` (ms since the epoch) ends its life sooner than the TTL: when time alone changes it.
+   */
+  store(ticket: Ticket, key: string, value: V, tags: string[], until?: number): boolean {
     if (!this.on || ticket < this.floor || tags.some((tag) => (this.invalidatedAt.get(tag) ?? -1) > ticket)) {
       this.counters.rejected++;
       return false;
     }
+    const now = this.now();
+    const expiresAt = until === undefined ? now + this.ttlMs : Math.min(now + this.ttlMs, until);
+    if (expiresAt <= now) return false;
     const size = this.sizeOf(value) + key.length;
     if (size > this.maxBytes / 4) return false;
     this.remove(key);
-    this.entries.set(key, { value, tags, size, expiresAt: this.now() + this.ttlMs });
+    this.entries.set(key, { value, tags, size, expiresAt });
     this.bytes += size;
     for (const tag of tags) {
       let keys = this.byTag.get(tag);

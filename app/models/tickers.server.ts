@@ -228,19 +228,35 @@ export async function countTickerFollowers(db: DB, tickerId: number): Promise<nu
 export interface TrendingTicker extends Ticker {
   /** Approved comments mentioning it in the last 24 hours. */
   comments: number;
+  /** Of those, how many say Bullish and how many Bearish. */
+  bullish: number;
+  bearish: number;
+  /** When its oldest counted comment leaves the 24 hours: its figures change then, with no write. */
+  changesAt: Date;
 }
 
-/** The five tickers with the most approved comments in the last 24 hours (ties: by symbol). */
+const TRENDING_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The five tickers with the most approved comments in the last 24 hours (ties: by
+ * symbol), with those comments' Bullish and Bearish counts: one index range per
+ * ticker (comment_tickers_approved_idx), the sentiment read from the same rows.
+ */
 export async function trendingTickers(db: DB, options: { now?: Date; limit?: number } = {}): Promise<TrendingTicker[]> {
   const now = options.now ?? new Date();
-  const since = new Date(now.getTime() - 24 * 60 * 60 * 1000);
+  const since = new Date(now.getTime() - TRENDING_WINDOW_MS);
   const rows = await db
     .selectFrom("tickers as t")
     .innerJoinLateral(
       (eb) =>
         eb
           .selectFrom("comment_tickers as ct")
-          .select((e) => e.fn.countAll<string>().as("n"))
+          .select((e) => [
+            e.fn.countAll<string>().as("n"),
+            sql<string>`count(*) filter (where ct.sentiment = 'bullish')`.as("bullish"),
+            sql<string>`count(*) filter (where ct.sentiment = 'bearish')`.as("bearish"),
+            e.fn.min("ct.created_at").as("oldest"),
+          ])
           .whereRef("ct.ticker_id", "=", "t.id")
           .where("ct.approved", "=", true)
           .where("ct.created_at", ">", since)
@@ -248,13 +264,29 @@ export async function trendingTickers(db: DB, options: { now?: Date; limit?: num
           .as("m"),
       (join) => join.onTrue(),
     )
-    .select(["t.id", "t.symbol", "t.exchange", "t.company_name", "t.aliases", "m.n"])
+    .select(["t.id", "t.symbol", "t.exchange", "t.company_name", "t.aliases", "m.n", "m.bullish", "m.bearish", "m.oldest"])
     .where(sql<boolean>`m.n > 0`)
     .orderBy("m.n", "desc")
     .orderBy("t.symbol")
     .limit(options.limit ?? 5)
     .execute();
-  return rows.map((r) => ({ ...toTicker(r), comments: Number(r.n) }));
+  return rows.map((r) => ({
+    ...toTicker(r),
+    comments: Number(r.n),
+    bullish: Number(r.bullish),
+    bearish: Number(r.bearish),
+    changesAt: new Date(new Date(r.oldest as Date).getTime() + TRENDING_WINDOW_MS),
+  }));
+}
+
+/**
+ * The next moment the trending list can change without any write: when the first of
+ * its counted comments grows older than 24 hours. (A ticker outside the five can only
+ * lose comments as time passes, so it cannot climb in.) Null when nothing trends.
+ */
+export function trendingChangesAt(trending: readonly TrendingTicker[]): Date | null {
+  if (trending.length === 0) return null;
+  return new Date(Math.min(...trending.map((t) => t.changesAt.getTime())));
 }
 
 // --- the editors' list ------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
   saveTicker,
   tickersMentioned,
   trendingTickers,
+  trendingChangesAt,
   getTickerFollow,
   setTickerFollow,
   countTickerFollowers,
@@ -161,8 +162,56 @@ describe("trending", () => {
     ]);
     const home = (await homeLoader({ request: new Request("http://localhost/"), params: {}, context: { db: t.db } as never })) as Response;
     const data = await home.json();
-    expect(data.trending[0]).toEqual({ symbol: "EEE", exchange: "ASX", companyName: "EEE Ltd", comments: 5 });
+    expect(data.trending[0]).toEqual({ symbol: "EEE", exchange: "ASX", companyName: "EEE Ltd", comments: 5, bullish: 0, bearish: 0 });
     expect(data.trending).toHaveLength(5);
+  });
+
+  it("counts Bullish and Bearish among the same comments, and tells guests' cache when the 24 hours will change it", async () => {
+    await ticker("LYC", "ASX", "Lynas");
+    await ticker("MP", "NYSE", "MP Materials");
+    const article = await createArticle(t.db);
+    const now = Date.now();
+    const hoursAgo = (h: number) => new Date(now - h * 3600_000);
+    const mention = async (body: string, sentiment: "bullish" | "bearish" | null, at: Date) => {
+      const id = await approvedComment(article.id, body, { sentiment });
+      await t.db.updateTable("comment_tickers").set({ created_at: at } as never).where("comment_id", "=", id).execute();
+    };
+    await mention("$LYC one", "bullish", hoursAgo(2));
+    await mention("$LYC two", "bullish", hoursAgo(20));
+    await mention("$LYC three", "bearish", hoursAgo(1));
+    await mention("$LYC four", null, hoursAgo(3));
+    await mention("$LYC too old", "bearish", hoursAgo(25));
+    await mention("$MP one", "bearish", hoursAgo(23));
+    // A held comment counts for nothing.
+    await createComment(t.db, article.id, { body: "$MP held", sentiment: "bullish" });
+
+    const trending = await trendingTickers(t.db, { now: new Date(now) });
+    expect(trending.map((x) => [x.symbol, x.comments, x.bullish, x.bearish])).toEqual([
+      ["LYC", 4, 2, 1],
+      ["MP", 1, 0, 1],
+    ]);
+    // $MP's comment of 23 hours ago is the first to leave the 24 hours: in one hour.
+    expect(trending.map((x) => x.changesAt.getTime())).toEqual([hoursAgo(20).getTime() + 86_400_000, hoursAgo(23).getTime() + 86_400_000]);
+    expect(trendingChangesAt(trending)).toEqual(new Date(hoursAgo(23).getTime() + 86_400_000));
+    expect(trendingChangesAt([])).toBeNull();
+
+    const home = (await homeLoader({ request: new Request("http://localhost/"), params: {}, context: { db: t.db } as never })) as Response;
+    expect(home.headers.get("X-Assay-Cache")).toBe("list");
+    const until = Date.parse(home.headers.get("X-Assay-Cache-Until")!);
+    // Computed from the loader's own clock, a moment after ours: within the hour that $MP's comment has left.
+    expect(until).toBeGreaterThan(now);
+    expect(until).toBe(hoursAgo(23).getTime() + 86_400_000);
+    const data = await home.json();
+    expect(data.trending.map((x: { symbol: string; bullish: number; bearish: number }) => [x.symbol, x.bullish, x.bearish])).toEqual([
+      ["LYC", 2, 1],
+      ["MP", 0, 1],
+    ]);
+  });
+
+  it("gives guests' cache no time limit when nothing trends", async () => {
+    const home = (await homeLoader({ request: new Request("http://localhost/"), params: {}, context: { db: t.db } as never })) as Response;
+    expect(home.headers.get("X-Assay-Cache")).toBe("list");
+    expect(home.headers.get("X-Assay-Cache-Until")).toBeNull();
   });
 });
 

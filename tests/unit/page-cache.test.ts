@@ -9,6 +9,7 @@ import {
   makeEtag,
   notModified,
   parseCacheTags,
+  parseCacheUntil,
   parseInvalidation,
   pathTag,
 } from "~/lib/page-cache.server";
@@ -90,6 +91,15 @@ describe("tags and notices", () => {
     expect(parseInvalidation("*")).toBe("*");
     expect(parseInvalidation("")).toBe("*");
     expect(parseInvalidation("1,abc")).toBe("*");
+  });
+});
+
+describe("a page's time limit", () => {
+  it("reads the route's ISO moment, and nothing from what is not one", () => {
+    expect(parseCacheUntil("2026-12-02T03:00:00.000Z")).toBe(Date.UTC(2026, 11, 2, 3));
+    expect(parseCacheUntil("soon")).toBeUndefined();
+    expect(parseCacheUntil(undefined)).toBeUndefined();
+    expect(parseCacheUntil(["2026-12-02T03:00:00.000Z"])).toBeUndefined();
   });
 });
 
@@ -226,6 +236,24 @@ describe("TaggedCache", () => {
     expect(c.get("a")).toBe("A");
     now += 2;
     expect(c.get("a")).toBeUndefined();
+  });
+
+  it("ends a value's life at the moment it names, when that comes before its time to live (trending's 24 hours)", () => {
+    let now = 1_000;
+    const c = cache({ ttlMs: 60_000, now: () => now });
+    expect(c.store(c.begin(), "/", "home", ["list"], now + 500)).toBe(true);
+    // A moment named after the TTL does not lengthen it.
+    expect(c.store(c.begin(), "/categories", "list", ["list"], now + 120_000)).toBe(true);
+    now += 499;
+    expect(c.get("/")).toBe("home");
+    now += 1;
+    expect(c.get("/")).toBeUndefined();
+    expect(c.get("/categories")).toBe("list");
+    now += 60_000;
+    expect(c.get("/categories")).toBeUndefined();
+    // Already past: not kept at all.
+    expect(c.store(c.begin(), "/", "home", ["list"], now)).toBe(false);
+    expect(c.get("/")).toBeUndefined();
   });
 
   it("lets later requests wait for a render under way, and lets them go when it is invalidated", async () => {
