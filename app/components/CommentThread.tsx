@@ -32,8 +32,8 @@ function tickerHref(t: { exchange: string; symbol: string }) {
   return `/tickers/${encodeURIComponent(t.exchange)}/${encodeURIComponent(t.symbol)}`;
 }
 
-/** "Discloses: long $LYC; no position in $MP" and, standing out, "Paid or connected: $MP". */
-function Disclosures({ node }: { node: ThreadNodeView }) {
+/** "Discloses: long $LYC; no position in $MP" and, standing out, "Paid or connected: $MP". Also in the moderation queue. */
+export function Disclosures({ node }: { node: Pick<ThreadNodeView, "sentiment" | "disclosures"> }) {
   const disclosures = node.disclosures ?? [];
   if (disclosures.length === 0 && !node.sentiment) return null;
   const connected = disclosures.filter((d) => d.connected);
