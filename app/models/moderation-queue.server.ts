@@ -7,6 +7,7 @@ import type { CommentStatus, ReportState, Role } from "../../db/schema";
 import { bodyFingerprint } from "./moderation.server";
 import { isQueueTab, QUEUE_TAB_LABELS, QUEUE_TABS, type QueueTab } from "../lib/queue-tabs";
 import { reportSummaries, type ReportSummary } from "./reports.server";
+import { commentLabelsSql, toCommentLabels, type CommentLabel } from "./labels.server";
 
 export { isQueueTab, QUEUE_TAB_LABELS, QUEUE_TABS, type QueueTab };
 
@@ -56,6 +57,8 @@ export interface QueueItem {
     email: string;
     url: string;
     member: { userId: number; role: Role; restricted: "banned" | "suspended" | null } | null;
+    /** Verified labels, as readers see them beside the name. */
+    labels: CommentLabel[];
     /** Approved comments by the same author (member: account; guest: email), this one left out. */
     approvedBefore: number;
     /** Whether this guest's email or IP hash is blocked. */
@@ -113,6 +116,7 @@ export function queuePageQuery(db: DB, options: { tab: QueueTab; cursor?: string
       "p.author_name as parent_author_name",
       "u.role as user_role",
       promotionReported.as("promotion_reported"),
+      sql<unknown>`${sql.raw(commentLabelsSql("c"))}`.as("labels"),
     ]);
   switch (options.tab) {
     case "pending":
@@ -173,6 +177,7 @@ export async function listQueue(db: DB, options: { tab: QueueTab; cursor?: strin
           row.user_id !== null && row.user_role
             ? { userId: row.user_id, role: row.user_role, restricted: restricted.get(row.user_id) ?? null }
             : null,
+        labels: toCommentLabels(row.labels),
         approvedBefore: approved.get(row.id) ?? 0,
         guestBlocked: blocked.has(row.id),
         hasIpHash: row.ip_hash !== "",

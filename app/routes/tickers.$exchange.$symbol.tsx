@@ -4,6 +4,7 @@ import { sentimentFor } from "~/models/sentiment.server";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CategoryFollowForm } from "~/components/FollowControls";
+import { MemberLabels } from "~/components/MemberLabels";
 import { parseFollowChoice } from "~/models/follows.server";
 import {
   countTickerFollowers,
@@ -126,7 +127,14 @@ export default function TickerPage() {
             {comments.map((c) => (
               <li key={c.id} className="comment">
                 <p className="comment__meta">
-                  <strong>{c.authorName}</strong> on <Link to={`/comments/${c.id}`}>{c.articleTitle}</Link>{" "}
+                  {c.userId ? (
+                    <Link className="comment__author" to={`/users/${c.userId}`}>
+                      {c.authorName}
+                    </Link>
+                  ) : (
+                    <strong>{c.authorName}</strong>
+                  )}{" "}
+                  <MemberLabels labels={c.labels} /> on <Link to={`/comments/${c.id}`}>{c.articleTitle}</Link>{" "}
                   <time dateTime={c.createdAt}>{new Date(c.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</time>
                 </p>
                 <div className="comment__body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
