@@ -7,11 +7,11 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/DateTime";
 import { LabelForm, type LabelFormErrors, type LabelFormValues } from "~/components/LabelForm";
-import { formText } from "~/lib/account-http.server";
+import { formText } from "~/composition/account-http.server";
 import { readForm } from "~/lib/forms.server";
 import { parseId } from "~/lib/params";
 import { safeRedirect } from "~/lib/safe-redirect";
-import { requireRole } from "~/lib/session.server";
+import { requireRole } from "~/composition/session.server";
 import { giveLabel, listLabels, removeLabel, type MemberCandidate } from "~/models/labels.server";
 import { listTickers } from "~/models/tickers.server";
 

@@ -11,7 +11,7 @@ import { listTickerComments } from "~/models/tickers.server";
 import { getPublicProfile } from "~/models/users.server";
 import { listQueue } from "~/models/moderation-queue.server";
 import { labelText } from "~/lib/member-labels";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createComment } from "../support/factories";
 import { createPerson } from "../support/people";
