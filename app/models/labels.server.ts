@@ -24,19 +24,19 @@ export const ROLE_TEXT_MAX = 100;
 
 /**
  * The labels of the comment aliased `c` (its `id`, `article_id`, `user_id`), as a
- * JSON array (null when none): Author first, then Staff, then representative.
+ * JSON array (null when none), in no order (toCommentLabels orders them).
  * `c` is one of our own aliases, never input.
  */
 export function commentLabelsSql(c: string): string {
-  return `(select json_agg(x.label order by x.rank, x.symbol) from (
-      select 0 as rank, '' as symbol, json_build_object('kind', 'author') as label
+  // No ORDER BY inside: the plan stays free of sorts (the queue's plan test); toCommentLabels orders them.
+  return `(select json_agg(x.label) from (
+      select json_build_object('kind', 'author') as label
         from users u join articles a on a.id = ${c}.article_id
        where u.id = ${c}.user_id and u.deleted_at is null and a.byline <> ''
          and lower(trim(a.byline)) = lower(trim(u.display_name))
          and (u.role in ('editor', 'admin') or exists (select 1 from member_labels s where s.user_id = u.id and s.kind = 'staff'))
       union all
-      select case l.kind when 'staff' then 1 else 2 end, coalesce(t.symbol, ''),
-             json_build_object('kind', l.kind, 'symbol', t.symbol, 'exchange', t.exchange, 'companyName', t.company_name, 'role', l.role,
+      select json_build_object('kind', l.kind, 'symbol', t.symbol, 'exchange', t.exchange, 'companyName', t.company_name, 'role', l.role,
                'mentioned', exists (select 1 from comment_tickers ct where ct.comment_id = ${c}.id and ct.ticker_id = l.ticker_id))
         from member_labels l join users lu on lu.id = l.user_id and lu.deleted_at is null
         left join tickers t on t.id = l.ticker_id
@@ -53,10 +53,13 @@ interface RawLabel {
   mentioned?: boolean;
 }
 
-/** The JSON of `commentLabelsSql` as labels (an empty list for none). */
+const RANK = { author: 0, staff: 1, "company-representative": 2 } as const;
+
+/** The JSON of `commentLabelsSql` as labels (an empty list for none): Author, Staff, then representatives by symbol. */
 export function toCommentLabels(value: unknown): CommentLabel[] {
   if (!Array.isArray(value)) return [];
-  return (value as RawLabel[]).flatMap((l): CommentLabel[] => {
+  const sorted = [...(value as RawLabel[])].sort((a, b) => (RANK[a.kind] ?? 3) - (RANK[b.kind] ?? 3) || (a.symbol ?? "").localeCompare(b.symbol ?? ""));
+  return sorted.flatMap((l): CommentLabel[] => {
     if (l.kind === "author" || l.kind === "staff") return [{ kind: l.kind }];
     if (l.kind === "company-representative" && l.symbol && l.exchange) {
       return [{ kind: l.kind, symbol: l.symbol, exchange: l.exchange, companyName: l.companyName ?? "", role: l.role ?? "", mentioned: Boolean(l.mentioned) }];
