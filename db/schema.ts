@@ -357,6 +357,8 @@ export interface MailDeliveriesTable {
   article_id: number | null;
   comment_id: number | null;
   category_id: number | null;
+  /** A new-article mail for a watched ticker (migration 0015); category_id is null then. */
+  ticker_id: ColumnType<number | null, number | null | undefined, number | null>;
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
   status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
   attempts: Generated<number>;

@@ -150,7 +150,8 @@ For investors, the point is that political risk from the top, not only operating
   {
     slug: "magnet-makers-race-to-secure-heavy-rare-earth-supply",
     title: "Magnet Makers Race to Secure Heavy Rare Earth Supply Outside China",
-    byline: "Assay newsroom",
+    // A reporter's byline: her comments here carry "Author" (see seedDemoLabels).
+    byline: "Hannah Cole",
     daysAgo: 3,
     categories: ["supply-chain", "policy-regulation"],
     tickers: ["ASX:LYC", "NYSE:MP", "ASX:ARU"],
@@ -295,6 +296,7 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
   await seedOldPermalinkDemo(db);
   await seedDemoInvestors(db);
   await seedDemoSpike(db, now);
+  await seedDemoLabels(db);
   return { categoriesAdded: categories.length, articlesAdded, commentsAdded };
 }
 
@@ -562,6 +564,92 @@ async function seedDemoSpike(db: DB, now: Date): Promise<void> {
     await write(magnets.id, root, i, say[i % say.length]!, new Date(start + i * step));
   }
 }
+
+/** The verified labels of the demo (db/seed.ts and the demo-seed test agree on these). */
+export const DEMO_LABELLED = {
+  staff: { email: "hannah.cole@example.com", displayName: "Hannah Cole" },
+  representative: { email: "daniel.reyes@example.com", displayName: "Daniel Reyes", role: "Investor Relations" },
+} as const;
+
+/**
+ * Verified labels: Hannah Cole, a reporter (Staff), replies under the magnet
+ * article whose byline is hers (so "Author" and "Staff"); Daniel Reyes, Lynas's
+ * Investor Relations, comments on $LYC there (his label in full, and on the $LYC
+ * page) and on the export-rules article without naming it (the short label).
+ * Their passwords are random: nobody logs in as them.
+ */
+async function seedDemoLabels(db: DB): Promise<void> {
+  const [magnets, exportRules] = await Promise.all(
+    [SEED_ARTICLES[1]!, SEED_ARTICLES[2]!].map((a) => db.selectFrom("articles").select(["id", "published_at"]).where("slug", "=", a.slug).executeTakeFirst()),
+  );
+  const lyc = await db.selectFrom("tickers").select("id").where("symbol", "=", "LYC").where("exchange", "=", "ASX").executeTakeFirst();
+  if (!magnets || !exportRules || !lyc) return;
+  const people = new Map<string, number>();
+  for (const person of [DEMO_LABELLED.staff, DEMO_LABELLED.representative]) {
+    await createUser(db, { email: person.email, displayName: person.displayName, password: randomBytes(24).toString("hex"), emailVerified: true });
+    const row = await db.selectFrom("users").select("id").where("email", "=", person.email).executeTakeFirst();
+    if (!row) return;
+    people.set(person.email, row.id);
+  }
+  const staffId = people.get(DEMO_LABELLED.staff.email)!;
+  const repId = people.get(DEMO_LABELLED.representative.email)!;
+  await db
+    .insertInto("member_labels")
+    .values([
+      { user_id: staffId, kind: "staff", ticker_id: null, role: "" },
+      { user_id: repId, kind: "company-representative", ticker_id: lyc.id, role: DEMO_LABELLED.representative.role },
+    ])
+    .onConflict((oc) => oc.expression(sql`user_id, kind, coalesce(ticker_id, 0)`).doNothing())
+    .execute();
+  const comments: { article: typeof magnets; minutes: number; person: { email: string; displayName: string }; userId: number; body: string; connected?: boolean }[] = [
+    {
+      article: magnets,
+      minutes: 420,
+      person: DEMO_LABELLED.representative,
+      userId: repId,
+      body: "For the record, I work in investor relations at Lynas. $LYC's Kalgoorlie output figures are in the latest quarterly report; I can't add to what has been published.",
+      connected: true,
+    },
+    {
+      article: magnets,
+      minutes: 480,
+      person: DEMO_LABELLED.staff,
+      userId: staffId,
+      body: "Thanks for the corrections in this thread: the offtake volumes in the third paragraph are now per year, as the companies reported them.",
+    },
+    {
+      article: exportRules,
+      minutes: 760,
+      person: DEMO_LABELLED.representative,
+      userId: repId,
+      body: "Speaking generally about the licences: the published guidance says an application takes about 45 working days.",
+    },
+  ];
+  for (const c of comments) {
+    const exists = await db.selectFrom("comments").select("id").where("user_id", "=", c.userId).where("body_markdown", "=", c.body).executeTakeFirst();
+    if (exists) continue;
+    const mentions = await cashtagMentions(db, c.body);
+    const row = await db
+      .insertInto("comments")
+      .values({
+        article_id: c.article.id,
+        user_id: c.userId,
+        status: "approved",
+        author_name: c.person.displayName,
+        author_email: c.person.email,
+        body_markdown: c.body,
+        body_html: renderCommentMarkdown(c.body, { cashtagHref: mentions.hrefFor }),
+        created_at: new Date((c.article.published_at ?? new Date()).getTime() + c.minutes * 60_000),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordCommentTickers(db, row.id, mentions.tickers.map((t) => t.id));
+    if (c.connected) {
+      await db.insertInto("comment_disclosures").values({ comment_id: row.id, ticker_id: lyc.id, position: "none", connected: true }).execute();
+    }
+  }
+}
+
 
 /** The demo member's usual answer for $LYC (on /account; it fills in their form). */
 async function seedDemoDisclosureDefault(db: DB): Promise<void> {

@@ -7,6 +7,8 @@ import { DateTime } from "./DateTime";
 import { IgnoredCollapse } from "./IgnoredCollapse";
 import { withQuery } from "~/lib/thread-links";
 import { POSITION_WORDS, SENTIMENT_LABELS, type DisclosurePosition, type Sentiment } from "~/lib/disclosure";
+import type { CommentLabel } from "~/lib/member-labels";
+import { MemberLabels } from "./MemberLabels";
 
 export interface ThreadNodeView {
   id: number;
@@ -26,6 +28,8 @@ export interface ThreadNodeView {
   hidden?: boolean;
   sentiment?: Sentiment | null;
   disclosures?: { symbol: string; exchange: string; position: DisclosurePosition; connected: boolean }[];
+  /** Verified labels beside the name (Author by byline; Staff and Company representative from the administrators). */
+  labels?: CommentLabel[];
 }
 
 function tickerHref(t: { exchange: string; symbol: string }) {
@@ -125,6 +129,7 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
       <article className="comment__body" aria-label={`Comment by ${node.authorName}`}>
         <header className="comment__meta">
           <Author name={node.authorName} url={node.authorUrl} userId={node.userId} />
+          <MemberLabels labels={node.labels} />
           {node.inReplyTo ? (
             <span className="comment__in-reply-to">
               {" "}

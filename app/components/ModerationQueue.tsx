@@ -10,6 +10,7 @@ import { mayChangeCommentOf, ROLE_LABELS, ROLES, type Role } from "~/lib/roles";
 import type { QueueItem } from "~/lib/queue-items";
 import { Disclosures } from "./CommentThread";
 import { DateTime } from "./DateTime";
+import { MemberLabels } from "./MemberLabels";
 
 /** What the queue's action answers (JSON with JavaScript, or to a form sent without it that was refused). */
 export interface QueueActionData {
@@ -172,7 +173,7 @@ export function QueueItemView({ item, me, returnTo, actionData }: QueueItemProps
             </label>
           </p>
           <h3 id={titleId} className="queue-item__title">
-            Comment by {author.name}
+            Comment by {author.name} <MemberLabels labels={author.labels} />
           </h3>
           <dl className="queue-item__facts">
             <Detail term="Author">

@@ -2,6 +2,7 @@
 // reads and app/components/ModerationQueue.tsx draws, kept here so that both can use it
 // (components never import the domain). Types only.
 import type { CommentStatus, DisclosurePosition, ReportReason, ReportState, Role, Sentiment } from "./vocabulary";
+import type { CommentLabel } from "./member-labels";
 
 export interface QueueItem {
   id: number;
@@ -18,6 +19,8 @@ export interface QueueItem {
     email: string;
     url: string;
     member: { userId: number; role: Role; restricted: "banned" | "suspended" | null } | null;
+    /** Verified labels, as readers see them beside the name. */
+    labels: CommentLabel[];
     /** Approved comments by the same author (member: account; guest: email), this one left out. */
     approvedBefore: number;
     /** Whether this guest's email or IP hash is blocked. */

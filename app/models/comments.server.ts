@@ -8,6 +8,8 @@ import { queueCommentMail } from "./mail-fanout.server";
 import { cashtagMentions, recordCommentTickers } from "./tickers.server";
 import { recordCommentDisclosures } from "./disclosures.server";
 import type { DisclosureAnswer, DisclosurePosition, Sentiment } from "../lib/disclosure";
+import type { CommentLabel } from "../lib/member-labels";
+import { toCommentLabels } from "./labels.server";
 
 export const MAX_THREAD_DEPTH = 5;
 export const DUPLICATE_WINDOW_MINUTES = 10;
@@ -33,6 +35,8 @@ export interface PublicComment {
   sentiment?: Sentiment | null;
   /** What its author declared about the tickers it mentions (written with it, never changed). */
   disclosures?: CommentDisclosure[];
+  /** Verified labels beside the author's name (Author, Staff, Company representative). */
+  labels?: CommentLabel[];
 }
 
 export interface CommentDisclosure {
@@ -117,6 +121,7 @@ export function toPublicComment(row: {
   hidden_at?: Date | null;
   sentiment?: Sentiment | null;
   disclosures?: CommentDisclosure[] | null;
+  labels?: unknown;
 }): PublicComment {
   if (row.hidden_at) {
     return { id: row.id, parentId: row.parent_id, authorName: "", authorUrl: "", bodyHtml: "", createdAt: row.created_at.toISOString(), status: "approved", userId: null, hidden: true };
@@ -132,6 +137,7 @@ export function toPublicComment(row: {
     userId: row.user_id,
     ...(row.sentiment !== undefined ? { sentiment: row.sentiment } : {}),
     ...(row.disclosures ? { disclosures: row.disclosures } : {}),
+    ...(Array.isArray(row.labels) ? { labels: toCommentLabels(row.labels) } : {}),
   };
 }
 

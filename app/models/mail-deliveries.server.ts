@@ -31,6 +31,8 @@ export interface ClaimedDelivery {
   articleId: number | null;
   commentId: number | null;
   categoryId: number | null;
+  /** A new-article mail for a watched ticker (categoryId is null then). */
+  tickerId: number | null;
   details: Record<string, unknown>;
   attempts: number;
 }
@@ -60,6 +62,7 @@ export async function claimDeliveries(db: DB, limit: number): Promise<ClaimedDel
     article_id: number | null;
     comment_id: number | null;
     category_id: number | null;
+    ticker_id: number | null;
     details: Record<string, unknown>;
     attempts: number;
     eligible: boolean;
@@ -75,7 +78,7 @@ export async function claimDeliveries(db: DB, limit: number): Promise<ClaimedDel
        set status = 'sending', lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = d.attempts + 1
       from due
      where d.id = due.id
-    returning d.id, d.recipient, d.user_id, d.kind, d.article_id, d.comment_id, d.category_id, d.details, d.attempts,
+    returning d.id, d.recipient, d.user_id, d.kind, d.article_id, d.comment_id, d.category_id, d.ticker_id, d.details, d.attempts,
       case
         when d.user_id is null then
           not exists (select 1 from guest_mail_addresses g where g.email = d.recipient and g.unsubscribed_at is not null)
@@ -85,7 +88,9 @@ export async function claimDeliveries(db: DB, limit: number): Promise<ClaimedDel
                     and lower(u.email) = d.recipient)
           and not exists (select 1 from member_restrictions r where r.user_id = d.user_id and (r.kind = 'ban' or r.until > now()))
           and case d.kind
-            when 'article' then exists (select 1 from category_follows f where f.user_id = d.user_id and f.category_id = d.category_id and f.level = 'watching')
+            when 'article' then
+              exists (select 1 from category_follows f where f.user_id = d.user_id and f.category_id = d.category_id and f.level = 'watching')
+              or exists (select 1 from ticker_follows f where f.user_id = d.user_id and f.ticker_id = d.ticker_id and f.level = 'watching')
             when 'thread' then exists (select 1 from thread_watches w where w.user_id = d.user_id and w.article_id = d.article_id)
             else true
           end
@@ -102,6 +107,7 @@ export async function claimDeliveries(db: DB, limit: number): Promise<ClaimedDel
       articleId: r.article_id,
       commentId: r.comment_id,
       categoryId: r.category_id,
+      tickerId: r.ticker_id,
       details: r.details,
       attempts: r.attempts,
     }));
@@ -183,6 +189,7 @@ interface ArticleInfo {
 export class MailRenderer {
   private articles = new Map<number, ArticleInfo | null>();
   private categories = new Map<number, string | null>();
+  private tickers = new Map<number, string | null>();
 
   constructor(private readonly db: DB) {}
 
@@ -205,6 +212,15 @@ export class MailRenderer {
       this.categories.set(id, row?.name ?? null);
     }
     return this.categories.get(id)!;
+  }
+
+  /** "$LYC (Lynas Rare Earths)", as a ticker is named in mail. */
+  private async tickerName(id: number): Promise<string | null> {
+    if (!this.tickers.has(id)) {
+      const row = await this.db.selectFrom("tickers").select(["symbol", "company_name"]).where("id", "=", id).executeTakeFirst();
+      this.tickers.set(id, row ? tickerMailName(row) : null);
+    }
+    return this.tickers.get(id)!;
   }
 
   private async links(subject: MailLinkSubject): Promise<{ page: string; oneClick: string }> {
@@ -232,15 +248,17 @@ export class MailRenderer {
   }
 
   private async renderArticle(d: ClaimedDelivery): Promise<MailMessage | null> {
-    if (!d.articleId || !d.categoryId || !d.userId) return null;
+    if (!d.articleId || !d.userId || (!d.categoryId && !d.tickerId)) return null;
     const article = await this.article(d.articleId);
-    const category = await this.categoryName(d.categoryId);
-    if (!article || !category) return null;
+    // Sent for a watched category, or else for a watched ticker the article is tagged with.
+    const about = d.categoryId ? await this.categoryName(d.categoryId) : await this.tickerName(d.tickerId!);
+    if (!article || !about) return null;
     const url = mailUrl(`/articles/${article.slug}`);
-    return compose(d.recipient, `New in ${category}: ${article.title}`, {
+    const subject: MailLinkSubject = d.categoryId ? { k: "category", u: d.userId, c: d.categoryId } : { k: "ticker", u: d.userId, t: d.tickerId! };
+    return compose(d.recipient, `New ${d.categoryId ? "in" : "on"} ${about}: ${article.title}`, {
       lines: [article.title, article.excerpt, `Read it: ${url}`],
-      why: `You get this mail because you watch ${category}.`,
-      links: await this.links({ k: "category", u: d.userId, c: d.categoryId }),
+      why: `You get this mail because you watch ${about}.`,
+      links: await this.links(subject),
       link: { url, text: "Read the article" },
     });
   }
@@ -300,35 +318,67 @@ export class MailRenderer {
     if (!d.userId) return null;
     const period = d.details.period === "weekly" ? "weekly" : "daily";
     const until = String(d.details.until ?? new Date().toISOString());
-    const since = (d.details.since ?? {}) as Record<string, string>;
-    const categoryIds = Object.keys(since).map(Number).filter(Number.isSafeInteger);
-    if (!categoryIds.length) return null;
-    const rows = await this.db
-      .selectFrom("articles as a")
-      .innerJoin("article_categories as ac", "ac.article_id", "a.id")
-      .innerJoin("categories as c", "c.id", "ac.category_id")
-      .select(["a.id", "a.slug", "a.title", "a.excerpt", "c.id as category_id", "c.name as category", "a.published_at"])
-      .where("ac.category_id", "in", categoryIds)
-      .where("a.published_at", "<=", new Date(until))
-      .where("a.published_at", "<=", sql<Date>`now()`)
-      .orderBy("c.name")
-      .orderBy("a.published_at", "desc")
-      .execute();
-    const fresh = rows.filter((r) => r.published_at && r.published_at > new Date(since[String(r.category_id)] ?? until));
-    if (!fresh.length) return null;
-    const lines: string[] = [`What is new in the categories you follow by ${period} digest:`];
-    let current = "";
-    for (const row of fresh.slice(0, 50)) {
-      if (row.category !== current) {
-        current = row.category;
-        lines.push(`${current}`);
-      }
-      lines.push(`- ${row.title}\n  ${mailUrl(`/articles/${row.slug}`)}`);
+    const ids = (value: unknown) => {
+      const since = (value ?? {}) as Record<string, string>;
+      return { since, ids: Object.keys(since).map(Number).filter(Number.isSafeInteger) };
+    };
+    const categories = ids(d.details.since);
+    const tickers = ids(d.details.tickers);
+    if (!categories.ids.length && !tickers.ids.length) return null;
+    const base = () =>
+      this.db
+        .selectFrom("articles as a")
+        .where("a.published_at", "<=", new Date(until))
+        .where("a.published_at", "<=", sql<Date>`now()`);
+    const [byCategory, byTicker] = await Promise.all([
+      categories.ids.length
+        ? base()
+            .innerJoin("article_categories as ac", "ac.article_id", "a.id")
+            .innerJoin("categories as c", "c.id", "ac.category_id")
+            .select(["a.id", "a.slug", "a.title", "c.id as group_id", "c.name as group_name", "a.published_at"])
+            .where("ac.category_id", "in", categories.ids)
+            .orderBy("c.name")
+            .orderBy("a.published_at", "desc")
+            .execute()
+        : [],
+      tickers.ids.length
+        ? base()
+            .innerJoin("article_tickers as at", "at.article_id", "a.id")
+            .innerJoin("tickers as t", "t.id", "at.ticker_id")
+            .select(["a.id", "a.slug", "a.title", "t.id as group_id", "t.symbol", "t.company_name", "a.published_at"])
+            .where("at.ticker_id", "in", tickers.ids)
+            .orderBy("t.symbol")
+            .orderBy("a.published_at", "desc")
+            .execute()
+        : [],
+    ]);
+    const newSince = (since: Record<string, string>) => (r: { group_id: number; published_at: Date | null }) =>
+      r.published_at !== null && r.published_at > new Date(since[String(r.group_id)] ?? until);
+    // An article in a followed category and a followed ticker is listed once, under the category.
+    const listed = new Set<number>();
+    const groups: { heading: string; rows: { id: number; slug: string; title: string }[] }[] = [];
+    const add = (heading: string, row: { id: number; slug: string; title: string }) => {
+      if (listed.has(row.id)) return;
+      listed.add(row.id);
+      const last = groups[groups.length - 1];
+      if (last?.heading === heading) last.rows.push(row);
+      else groups.push({ heading, rows: [row] });
+    };
+    for (const row of byCategory.filter(newSince(categories.since))) add(row.group_name, row);
+    for (const row of byTicker.filter(newSince(tickers.since))) add(tickerMailName(row), row);
+    if (!listed.size) return null;
+    const lines: string[] = [`What is new in the categories and tickers you follow by ${period} digest:`];
+    let shown = 0;
+    for (const group of groups) {
+      if (shown >= 50) break;
+      lines.push(group.heading);
+      for (const row of group.rows.slice(0, 50 - shown)) lines.push(`- ${row.title}\n  ${mailUrl(`/articles/${row.slug}`)}`);
+      shown += group.rows.length;
     }
-    const subjectLine = `Your ${period} digest: ${fresh.length} new article${fresh.length === 1 ? "" : "s"}`;
+    const subjectLine = `Your ${period} digest: ${listed.size} new article${listed.size === 1 ? "" : "s"}`;
     return compose(d.recipient, subjectLine, {
       lines,
-      why: `You get this mail because you chose the ${period} digest for some categories.`,
+      why: `You get this mail because you chose the ${period} digest for some categories or tickers.`,
       links: await this.links({ k: "digest", u: d.userId, p: period }),
       link: { url: mailUrl("/following"), text: "Open your Following page" },
     });
@@ -349,6 +399,11 @@ export class MailRenderer {
       link: { url, text: "Confirm my address" },
     });
   }
+}
+
+/** "$LYC (Lynas Rare Earths)". */
+function tickerMailName(row: { symbol: string; company_name: string }): string {
+  return `$${row.symbol} (${row.company_name})`;
 }
 
 function quote(markdown: string): string {

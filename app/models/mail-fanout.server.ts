@@ -60,8 +60,10 @@ export interface FanOutResult {
 }
 
 /**
- * An article appeared: members watching one of its categories get a
- * notification and a mail (one each, however many of its categories they watch).
+ * An article appeared: members watching one of its categories, or one of the
+ * tickers it is tagged with, get a notification and a mail (one each, however
+ * many of its categories and tickers they watch: the mail names a category when
+ * they watch one, else a ticker).
  */
 export async function fanOutArticle(db: DB, articleId: number): Promise<FanOutResult> {
   return db.transaction().execute(async (trx) => {
@@ -72,7 +74,6 @@ export async function fanOutArticle(db: DB, articleId: number): Promise<FanOutRe
                 join category_follows cf on cf.category_id = ac.category_id and cf.level = 'watching'
                where ac.article_id = ${articleId}
               union
-              -- Watching a ticker the article is tagged with notifies as a category does (no mail yet).
               select tf.user_id from article_tickers at
                 join ticker_follows tf on tf.ticker_id = at.ticker_id and tf.level = 'watching'
                where at.article_id = ${articleId}) f
@@ -80,13 +81,19 @@ export async function fanOutArticle(db: DB, articleId: number): Promise<FanOutRe
        where u.deleted_at is null and ${memberUnrestricted("u")}
       on conflict (user_id, article_id) where kind = 'article' do nothing`.execute(trx);
     const queued = await sql`
-      insert into mail_deliveries (event_key, recipient, user_id, kind, article_id, category_id)
-      select distinct on (u.id) ${`article:${articleId}`}, lower(u.email), u.id, 'article', ${articleId}::int, f.category_id
-        from article_categories ac
-        join category_follows f on f.category_id = ac.category_id and f.level = 'watching'
+      insert into mail_deliveries (event_key, recipient, user_id, kind, article_id, category_id, ticker_id)
+      select distinct on (u.id) ${`article:${articleId}`}, lower(u.email), u.id, 'article', ${articleId}::int, f.category_id, f.ticker_id
+        from (select cf.user_id, cf.category_id, null::int as ticker_id from article_categories ac
+                join category_follows cf on cf.category_id = ac.category_id and cf.level = 'watching'
+               where ac.article_id = ${articleId}
+              union all
+              select tf.user_id, null::int, tf.ticker_id from article_tickers at
+                join ticker_follows tf on tf.ticker_id = at.ticker_id and tf.level = 'watching'
+               where at.article_id = ${articleId}) f
         join users u on u.id = f.user_id
-       where ac.article_id = ${articleId} and ${memberMayBeMailed("u")}
-       order by u.id, f.category_id
+       where ${memberMayBeMailed("u")}
+       -- One mail per member: a category they watch first, else a ticker.
+       order by u.id, f.category_id nulls last, f.ticker_id
       on conflict do nothing`.execute(trx);
     const deliveries = Number(queued.numAffectedRows ?? 0);
     if (deliveries) await wakeMailSenders(trx);
@@ -254,15 +261,17 @@ export async function requestGuestConfirmation(db: DB, commentId: number): Promi
 
 /**
  * Digests: one mail per member listing what is new in their daily (or weekly)
- * categories since their last digest, only for those with something new. Each
- * follow's last_digest_at moves in the same statement, so a second run finds nothing.
+ * categories and tickers since their last digest, only for those with something
+ * new. Each follow's last_digest_at moves in the same statement, so a second run
+ * finds nothing; a member following both a category and a ticker of one article
+ * gets one digest, listing it once.
  */
 export async function fanOutDigests(db: DB, period: "daily" | "weekly", now = new Date()): Promise<number> {
   const minGap = period === "daily" ? "20 hours" : "6 days 20 hours";
   const stamp = now.toISOString().slice(0, 13);
   return db.transaction().execute(async (trx) => {
     const result = await sql`
-      with due as (
+      with due_categories as (
         select f.user_id, f.category_id, coalesce(f.last_digest_at, f.created_at) as since
           from category_follows f
           join users u on u.id = f.user_id
@@ -274,14 +283,34 @@ export async function fanOutDigests(db: DB, period: "daily" | "weekly", now = ne
               where ac.category_id = f.category_id
                 and a.published_at > coalesce(f.last_digest_at, f.created_at) and a.published_at <= ${now}::timestamptz)
          for update of f skip locked
-      ), marked as (
+      ), due_tickers as (
+        select f.user_id, f.ticker_id, coalesce(f.last_digest_at, f.created_at) as since
+          from ticker_follows f
+          join users u on u.id = f.user_id
+         where f.level = ${period}
+           and coalesce(f.last_digest_at, f.created_at) < ${now}::timestamptz - ${minGap}::interval
+           and ${memberMayBeMailed("u")}
+           and exists (
+             select 1 from article_tickers at join articles a on a.id = at.article_id
+              where at.ticker_id = f.ticker_id
+                and a.published_at > coalesce(f.last_digest_at, f.created_at) and a.published_at <= ${now}::timestamptz)
+         for update of f skip locked
+      ), marked_categories as (
         update category_follows f set last_digest_at = ${now}::timestamptz
-          from due where f.user_id = due.user_id and f.category_id = due.category_id
+          from due_categories due where f.user_id = due.user_id and f.category_id = due.category_id
+      ), marked_tickers as (
+        update ticker_follows f set last_digest_at = ${now}::timestamptz
+          from due_tickers due where f.user_id = due.user_id and f.ticker_id = due.ticker_id
+      ), due as (
+        select user_id, 'c' as kind, category_id as id, since from due_categories
+        union all
+        select user_id, 't', ticker_id, since from due_tickers
       )
       insert into mail_deliveries (event_key, recipient, user_id, kind, details)
       select ${`digest:${period}:${stamp}`}, lower(u.email), u.id, 'digest',
              jsonb_build_object('period', ${period}::text, 'until', ${now}::timestamptz,
-                                'since', jsonb_object_agg(due.category_id::text, due.since))
+                                'since', coalesce(jsonb_object_agg(due.id::text, due.since) filter (where due.kind = 'c'), '{}'::jsonb),
+                                'tickers', coalesce(jsonb_object_agg(due.id::text, due.since) filter (where due.kind = 't'), '{}'::jsonb))
         from due join users u on u.id = due.user_id
        group by u.id, u.email
       on conflict do nothing`.execute(trx);

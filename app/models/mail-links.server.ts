@@ -14,6 +14,8 @@ import { getSiteSecret } from "./secrets.server";
 export type MailLinkSubject =
   /** A member's new-article mail for a category they watch. */
   | { k: "category"; u: number; c: number }
+  /** A member's new-article mail for a ticker they watch (an article tagged with it). */
+  | { k: "ticker"; u: number; t: number }
   /** A member's daily or weekly digest. */
   | { k: "digest"; u: number; p: "daily" | "weekly" }
   /** A member's mail for a thread they watch. */
@@ -41,6 +43,8 @@ function isSubject(value: unknown): value is MailLinkSubject {
   switch (v.k) {
     case "category":
       return id(v.u) && id(v.c);
+    case "ticker":
+      return id(v.u) && id(v.t);
     case "digest":
       return id(v.u) && (v.p === "daily" || v.p === "weekly");
     case "thread":
@@ -76,14 +80,20 @@ export type UnsubscribeChoice = (typeof UNSUBSCRIBE_CHOICES)[number];
 
 export interface UnsubscribePage {
   subject: MailLinkSubject;
-  /** What the mail was about, for the page's heading (a category name, an article title). */
+  /** What the mail was about, for the page's heading (a category name, a ticker, an article title). */
   about: string;
-  /** The member's current level for the category (category mail only). */
+  /** The member's current level for the category or ticker (their new-article mail only). */
   level: FollowLevel | null;
   choices: UnsubscribeChoice[];
 }
 
 const MAIL_LEVELS_BY_VOLUME: FollowLevel[] = ["watching", "daily", "weekly", "following"];
+
+/** Only the levels that send less than the current one (all of them when unknown), then "nothing". */
+function lowerLevels(level: FollowLevel | null): UnsubscribeChoice[] {
+  const from = level ? MAIL_LEVELS_BY_VOLUME.indexOf(level) : -1;
+  return [...(["daily", "weekly", "following"] as const).filter((l) => from < 0 || MAIL_LEVELS_BY_VOLUME.indexOf(l) > from), "nothing"];
+}
 
 /** What the page for this token shows; null when the token is not ours or what it names is gone. */
 export async function getUnsubscribePage(db: DB, token: string): Promise<UnsubscribePage | null> {
@@ -99,10 +109,18 @@ export async function getUnsubscribePage(db: DB, token: string): Promise<Unsubsc
         .executeTakeFirst();
       if (!row) return null;
       const level = row.level ?? null;
-      const from = level ? MAIL_LEVELS_BY_VOLUME.indexOf(level) : -1;
-      // Only the levels that send less than the current one (all of them when unknown).
-      const lower = (["daily", "weekly", "following"] as const).filter((l) => from < 0 || MAIL_LEVELS_BY_VOLUME.indexOf(l) > from);
-      return { subject, about: row.name, level, choices: [...lower, "nothing"] };
+      return { subject, about: row.name, level, choices: lowerLevels(level) };
+    }
+    case "ticker": {
+      const row = await db
+        .selectFrom("tickers as t")
+        .leftJoin("ticker_follows as f", (j) => j.onRef("f.ticker_id", "=", "t.id").on("f.user_id", "=", subject.u))
+        .select(["t.symbol", "t.company_name", "f.level"])
+        .where("t.id", "=", subject.t)
+        .executeTakeFirst();
+      if (!row) return null;
+      const level = row.level ?? null;
+      return { subject, about: `$${row.symbol} (${row.company_name})`, level, choices: lowerLevels(level) };
     }
     case "digest":
       return {
@@ -138,6 +156,7 @@ export type UnsubscribeResult = { ok: true; choice: UnsubscribeChoice } | { ok: 
 export function oneClickChoice(subject: MailLinkSubject): UnsubscribeChoice {
   switch (subject.k) {
     case "category":
+    case "ticker":
     case "digest":
       return "following";
     case "thread":
@@ -182,7 +201,7 @@ export async function unsubscribe(db: DB, token: string, choice: string | "one-c
       return;
     }
     const userId = subject.u;
-    const skipPending = (kinds: ("article" | "digest" | "thread" | "reply")[], extra?: { column: "category_id" | "article_id"; value: number }) => {
+    const skipPending = (kinds: ("article" | "digest" | "thread" | "reply")[], extra?: { column: "category_id" | "ticker_id" | "article_id"; value: number }) => {
       let q = trx.updateTable("mail_deliveries").set({ status: "skipped" }).where("user_id", "=", userId).where("status", "=", "pending").where("kind", "in", kinds);
       if (extra) q = q.where(extra.column, "=", extra.value);
       return q.execute();
@@ -198,13 +217,23 @@ export async function unsubscribe(db: DB, token: string, choice: string | "one-c
             .onConflict((oc) => oc.columns(["user_id", "category_id"]).doUpdateSet({ level: wanted, updated_at: new Date() }))
             .execute();
           await skipPending(["article"], { column: "category_id", value: subject.c });
-        } else if (subject.k === "digest") {
+        } else if (subject.k === "ticker") {
           await trx
-            .updateTable("category_follows")
-            .set({ level: wanted, updated_at: new Date() })
-            .where("user_id", "=", userId)
-            .where("level", "=", subject.p)
+            .insertInto("ticker_follows")
+            .values({ user_id: userId, ticker_id: subject.t, level: wanted })
+            .onConflict((oc) => oc.columns(["user_id", "ticker_id"]).doUpdateSet({ level: wanted, updated_at: new Date() }))
             .execute();
+          await skipPending(["article"], { column: "ticker_id", value: subject.t });
+        } else if (subject.k === "digest") {
+          // The digest covers categories and tickers alike.
+          for (const table of ["category_follows", "ticker_follows"] as const) {
+            await trx
+              .updateTable(table)
+              .set({ level: wanted, updated_at: new Date() })
+              .where("user_id", "=", userId)
+              .where("level", "=", subject.p)
+              .execute();
+          }
           if (wanted === "following") await skipPending(["digest"]);
         }
         return;
@@ -227,13 +256,15 @@ export async function unsubscribe(db: DB, token: string, choice: string | "one-c
         return;
       case "nothing":
         // No mail at all: what sends mail drops to the level that sends none
-        // (the categories stay on the Following page and in the feed).
-        await trx
-          .updateTable("category_follows")
-          .set({ level: "following", updated_at: new Date() })
-          .where("user_id", "=", userId)
-          .where("level", "in", ["watching", "daily", "weekly"])
-          .execute();
+        // (the categories and tickers stay on the Following page and in the feed).
+        for (const table of ["category_follows", "ticker_follows"] as const) {
+          await trx
+            .updateTable(table)
+            .set({ level: "following", updated_at: new Date() })
+            .where("user_id", "=", userId)
+            .where("level", "in", ["watching", "daily", "weekly"])
+            .execute();
+        }
         await trx.deleteFrom("thread_watches").where("user_id", "=", userId).execute();
         await trx.updateTable("comments").set({ notify_replies: false }).where("user_id", "=", userId).execute();
         await trx.updateTable("users").set({ notify_replies_default: false }).where("id", "=", userId).execute();

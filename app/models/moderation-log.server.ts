@@ -50,6 +50,8 @@ export const LOG_ACTIONS = {
   schedule: "Scheduled article",
   unpublish: "Unpublished article",
   "restore-revision": "Restored article revision",
+  "give-label": "Gave a label",
+  "remove-label": "Removed a label",
 } as const;
 
 export type LogAction = keyof typeof LOG_ACTIONS;

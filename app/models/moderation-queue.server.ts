@@ -7,6 +7,7 @@ import type { CommentDisclosure } from "./comments.server";
 import { bodyFingerprint } from "./moderation.server";
 import { isQueueTab, QUEUE_TAB_LABELS, QUEUE_TABS, type QueueTab } from "../lib/queue-tabs";
 import { reportSummaries } from "./reports.server";
+import { commentLabelsSql, toCommentLabels } from "./labels.server";
 import type { QueueItem } from "../lib/queue-items";
 
 export { isQueueTab, QUEUE_TAB_LABELS, QUEUE_TABS, type QueueTab };
@@ -92,6 +93,7 @@ export function queuePageQuery(db: DB, options: { tab: QueueTab; cursor?: string
       "p.author_name as parent_author_name",
       "u.role as user_role",
       promotionReported.as("promotion_reported"),
+      sql<unknown>`${sql.raw(commentLabelsSql("c"))}`.as("labels"),
     ]);
   switch (options.tab) {
     case "pending":
@@ -152,6 +154,7 @@ export async function listQueue(db: DB, options: { tab: QueueTab; cursor?: strin
           row.user_id !== null && row.user_role
             ? { userId: row.user_id, role: row.user_role, restricted: restricted.get(row.user_id) ?? null }
             : null,
+        labels: toCommentLabels(row.labels),
         approvedBefore: approved.get(row.id) ?? 0,
         guestBlocked: blocked.has(row.id),
         hasIpHash: row.ip_hash !== "",

@@ -21,6 +21,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { buildThread, toPublicComment, type CommentDisclosure, type ThreadNode } from "./comments.server";
 import type { Sentiment } from "../lib/disclosure";
+import { commentLabelsSql } from "./labels.server";
 
 export const ROOTS_PER_PAGE = 50;
 export const REPLIES_PER_ROOT = 5;
@@ -74,13 +75,16 @@ interface CommentRow {
   hidden_at: Date | null;
   sentiment: Sentiment | null;
   disclosures: CommentDisclosure[] | null;
+  labels: unknown;
 }
 
-// A comment's disclosures come with it (a subquery on the primary key): no query per comment.
+// A comment's disclosures and its author's labels come with it (subqueries on
+// indexed keys): no query per comment.
 const PUBLIC_COLUMNS = sql.raw(
   `c.id, c.parent_id, c.root_id, c.author_name, c.author_url, c.body_html, c.created_at, c.status, c.user_id, c.hidden_at, c.sentiment,
   (select json_agg(json_build_object('symbol', t.symbol, 'exchange', t.exchange, 'position', d.position, 'connected', d.connected) order by t.symbol, t.exchange)
-     from comment_disclosures d join tickers t on t.id = d.ticker_id where d.comment_id = c.id) as disclosures`,
+     from comment_disclosures d join tickers t on t.id = d.ticker_id where d.comment_id = c.id) as disclosures,
+  ${commentLabelsSql("c")} as labels`,
 );
 // The cursor of a row, exact to the microsecond (a JS Date keeps milliseconds only).
 const CURSOR_AT = sql.raw(`to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`);

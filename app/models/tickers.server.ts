@@ -7,6 +7,8 @@ import { parseCashtags, type Cashtag } from "../lib/cashtags";
 import { tickerPath } from "../lib/ticker-paths";
 import { parseInstantCursor } from "../lib/params";
 import type { FollowChoice } from "../lib/follow-levels";
+import type { CommentLabel } from "../lib/member-labels";
+import { commentLabelsSql, toCommentLabels } from "./labels.server";
 
 export interface Ticker {
   id: number;
@@ -135,8 +137,10 @@ export async function listTickerArticles(db: DB, tickerId: number, limit = 10, n
 export interface TickerComment {
   id: number;
   authorName: string;
-  /** A member's comment: their account (null for a guest). */
+  /** A member's comment links to their profile. */
   userId: number | null;
+  /** Beside the name; a representative of this ticker's company reads in full here (the comment mentions it). */
+  labels: CommentLabel[];
   bodyHtml: string;
   createdAt: Date;
   articleSlug: string;
@@ -173,6 +177,7 @@ export async function listTickerComments(
     .innerJoin("comments as c", "c.id", "ct.comment_id")
     .innerJoin("articles as a", "a.id", "ct.article_id")
     .select(["ct.comment_id", "ct.created_at", "c.author_name", "c.user_id", "c.body_html", "a.slug", "a.title"])
+    .select(sql<unknown>`${sql.raw(commentLabelsSql("c"))}`.as("labels"))
     .where("ct.ticker_id", "=", tickerId)
     .where("ct.approved", "=", true)
     .where("a.published_at", "<=", options.now ?? sql<Date>`now()`);
@@ -187,6 +192,7 @@ export async function listTickerComments(
       id: r.comment_id,
       authorName: r.author_name,
       userId: r.user_id,
+      labels: toCommentLabels(r.labels),
       bodyHtml: r.body_html,
       createdAt: r.created_at,
       articleSlug: r.slug,

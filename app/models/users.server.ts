@@ -5,6 +5,8 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { ROLES, type Role } from "../../db/schema";
 import { hashPassword } from "../lib/passwords.server";
+import type { CommentLabel } from "../lib/member-labels";
+import { commentLabelsSql, labelsOfMember, toCommentLabels, type GivenLabel } from "./labels.server";
 
 export { ROLES, type Role };
 
@@ -124,8 +126,10 @@ export interface PublicProfile {
   displayName: string;
   joinedAt: string;
   approvedCommentCount: number;
-  /** The latest approved comments, newest first. */
-  comments: { id: number; articleSlug: string; articleTitle: string; bodyHtml: string; createdAt: string }[];
+  /** What administrators verified about them (Staff, Company representative), in full. */
+  labels: Pick<GivenLabel, "id" | "kind" | "text">[];
+  /** The latest approved comments, newest first, each with the labels it shows beside the name. */
+  comments: { id: number; articleSlug: string; articleTitle: string; bodyHtml: string; createdAt: string; labels: CommentLabel[] }[];
 }
 
 export const PROFILE_COMMENT_LIMIT = 20;
@@ -150,28 +154,32 @@ export async function getPublicProfile(db: DB, userId: number): Promise<PublicPr
       .where("articles.published_at", "is not", null)
       .where("articles.published_at", "<=", sql<Date>`now()`);
   }
-  const [count, comments] = await Promise.all([
+  const [count, comments, labels] = await Promise.all([
     approvedOf()
       .select((eb) => eb.fn.countAll<number>().as("count"))
       .executeTakeFirstOrThrow(),
     approvedOf()
       .select(["comments.id", "comments.body_html", "comments.created_at", "articles.slug", "articles.title"])
+      .select(sql<unknown>`${sql.raw(commentLabelsSql("comments"))}`.as("labels"))
       .orderBy("comments.created_at", "desc")
       .orderBy("comments.id", "desc")
       .limit(PROFILE_COMMENT_LIMIT)
       .execute(),
+    labelsOfMember(db, userId),
   ]);
   return {
     id: user.id,
     displayName: user.display_name,
     joinedAt: user.created_at.toISOString(),
     approvedCommentCount: count.count,
+    labels: labels.map((l) => ({ id: l.id, kind: l.kind, text: l.text })),
     comments: comments.map((c) => ({
       id: c.id,
       articleSlug: c.slug,
       articleTitle: c.title,
       bodyHtml: c.body_html,
       createdAt: c.created_at.toISOString(),
+      labels: toCommentLabels(c.labels),
     })),
   };
 }

@@ -1,18 +1,20 @@
-// The editors' area: articles and categories. Editors and admins only; every
-// page below checks the role itself too (loaders run in parallel).
+// The editors' area: articles and categories (and, for administrators, labels).
+// Editors and admins only; every page below checks the role itself too (loaders
+// run in parallel).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { NavLink, Outlet } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/composition/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Publishing: Assay" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireRole(request, context, "editor");
-  return json(null, { headers: { "Cache-Control": "private, no-store" } });
+  const user = await requireRole(request, context, "editor");
+  return json({ admin: user.role === "admin" }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
 export default function AdminLayout() {
+  const { admin } = useLoaderData<typeof loader>();
   return (
     <div className="moderation">
       <nav aria-label="Publishing" className="moderation-nav">
@@ -34,6 +36,11 @@ export default function AdminLayout() {
           <li>
             <NavLink to="/admin/embedding">Embedding</NavLink>
           </li>
+          {admin ? (
+            <li>
+              <NavLink to="/admin/labels">Labels</NavLink>
+            </li>
+          ) : null}
         </ul>
       </nav>
       <Outlet />

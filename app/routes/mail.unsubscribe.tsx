@@ -25,7 +25,7 @@ function choiceLabel(choice: UnsubscribeChoice, page: UnsubscribePage): string {
       return page.subject.k === "digest" ? "Weekly digest instead of daily" : `Weekly digest: one mail a week listing what is new in ${page.about}`;
     case "following":
       return page.subject.k === "digest"
-        ? "No digest: keep these categories on my Following page and feed only"
+        ? "No digest: keep these categories and tickers on my Following page and feed only"
         : `Following: ${page.about} stays on my Following page and feed, with no mail`;
     case "unwatch-thread":
       return `Stop watching this thread: no more mail about “${page.about}”`;
@@ -39,7 +39,7 @@ function choiceLabel(choice: UnsubscribeChoice, page: UnsubscribePage): string {
 }
 
 const DONE: Record<UnsubscribeChoice, string> = {
-  daily: "Done: you will get a daily digest for this category instead.",
+  daily: "Done: you will get a daily digest for this instead.",
   weekly: "Done: you will get a weekly digest instead.",
   following: "Done: no more mail for this; it stays on your Following page and in your feed.",
   "unwatch-thread": "Done: you no longer watch this thread.",

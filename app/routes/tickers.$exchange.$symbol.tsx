@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CategoryFollowForm } from "~/components/FollowControls";
 import { IgnoredCollapse } from "~/components/IgnoredCollapse";
+import { MemberLabels } from "~/components/MemberLabels";
 import { parseFollowChoice } from "~/models/follows.server";
 import {
   countTickerFollowers,
@@ -130,7 +131,14 @@ export default function TickerPage() {
               <li key={c.id} className={c.ignored ? "comment comment--ignored" : "comment"}>
                 <IgnoredCollapse ignored={c.ignored}>
                   <p className="comment__meta">
-                    <strong>{c.authorName}</strong> on <Link to={`/comments/${c.id}`}>{c.articleTitle}</Link>{" "}
+                    {c.userId ? (
+                      <Link className="comment__author" to={`/users/${c.userId}`}>
+                        {c.authorName}
+                      </Link>
+                    ) : (
+                      <strong>{c.authorName}</strong>
+                    )}{" "}
+                    <MemberLabels labels={c.labels} /> on <Link to={`/comments/${c.id}`}>{c.articleTitle}</Link>{" "}
                     <time dateTime={c.createdAt}>{new Date(c.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</time>
                   </p>
                   <div className="comment__body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />

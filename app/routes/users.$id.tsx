@@ -6,7 +6,10 @@ import { getCurrentUser, requireUser } from "~/composition/session.server";
 import { ignoreMember, unignoreMember } from "~/models/ignores.server";
 import { DateTime } from "~/components/DateTime";
 import { IgnoredCollapse } from "~/components/IgnoredCollapse";
+import { LabelForm } from "~/components/LabelForm";
+import { MemberLabels } from "~/components/MemberLabels";
 import { getPublicProfile } from "~/models/users.server";
+import { listTickers } from "~/models/tickers.server";
 import { parseId } from "~/lib/params";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -21,7 +24,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [profile, viewer] = await Promise.all([getPublicProfile(context.db, id), getCurrentUser(request, context)]);
   if (!profile) throw new Response("Member not found", { status: 404 });
   const ignore = viewer && viewer.id !== id ? { ignoring: viewer.ignoredUserIds.includes(id) } : null;
-  return json({ profile, ignore }, viewer ? { headers: { "Cache-Control": "private, no-store" } } : undefined);
+  // Administrators get the Labels block: what this member was given, to remove, and a form to give one.
+  const labelAdmin =
+    viewer?.role === "admin"
+      ? { tickers: (await listTickers(context.db)).map((t) => ({ id: t.id, symbol: t.symbol, exchange: t.exchange, companyName: t.companyName })) }
+      : null;
+  return json({ profile, ignore, labelAdmin }, viewer ? { headers: { "Cache-Control": "private, no-store" } } : undefined);
 }
 
 const IGNORE_ERRORS = {
@@ -51,13 +59,24 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function UserProfileRoute() {
-  const { profile, ignore } = useLoaderData<typeof loader>();
+  const { profile, ignore, labelAdmin } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const count = profile.approvedCommentCount;
   const ignoring = ignore?.ignoring ?? false;
   return (
     <section className="profile">
       <h1 className="page-title">{profile.displayName}</h1>
+      {profile.labels.length ? (
+        <p className="profile__labels">
+          Verified by the administrators:{" "}
+          {profile.labels.map((l, i) => (
+            <span key={l.id}>
+              {i ? ", " : ""}
+              <span className={`member-label member-label--${l.kind}`}>{l.text}</span>
+            </span>
+          ))}
+        </p>
+      ) : null}
       <p className="page-lede">
         Member since <DateTime iso={profile.joinedAt} />.{" "}
         {count === 1 ? "1 approved comment" : `${count.toLocaleString("en-US")} approved comments`}.
@@ -76,6 +95,40 @@ export default function UserProfileRoute() {
           </button>
         </Form>
       ) : null}
+      {labelAdmin ? (
+        <section id="labels" aria-labelledby="labels-title" className="profile__label-admin">
+          <h2 id="labels-title">Labels</h2>
+          {profile.labels.length ? (
+            <ul className="label-admin-list">
+              {profile.labels.map((l) => (
+                <li key={l.id}>
+                  <span className="member-label">{l.text}</span>
+                  <Form method="post" action="/admin/labels">
+                    <input type="hidden" name="intent" value="remove" />
+                    <input type="hidden" name="labelId" value={l.id} />
+                    <input type="hidden" name="returnTo" value={`/users/${profile.id}`} />
+                    <button type="submit" className="button button--quiet" aria-label={`Remove the label ${l.text}`}>
+                      Remove
+                    </button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>No labels.</p>
+          )}
+          <LabelForm
+            idPrefix="profile-label"
+            tickers={labelAdmin.tickers}
+            values={{ member: `/users/${profile.id}`, kind: "company-representative", tickerId: "", role: "" }}
+            returnTo={`/users/${profile.id}`}
+            memberFixed
+          />
+          <p>
+            <Link to="/admin/labels">All labels</Link>
+          </p>
+        </section>
+      ) : null}
       {profile.comments.length ? (
         <>
           <h2>{count > profile.comments.length ? "Latest comments" : "Comments"}</h2>
@@ -88,7 +141,8 @@ export default function UserProfileRoute() {
                     On <Link to={`/articles/${comment.articleSlug}`}>{comment.articleTitle}</Link>,{" "}
                     <a href={`/comments/${comment.id}`}>
                       <DateTime iso={comment.createdAt} withTime />
-                    </a>
+                    </a>{" "}
+                    <MemberLabels labels={comment.labels} />
                   </p>
                   <div className="comment__content" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
                 </IgnoredCollapse>

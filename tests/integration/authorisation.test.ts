@@ -81,6 +81,8 @@ const ANYONE: Expect = { guest: "ok", unconfirmed: "ok", member: "ok", moderator
 const GUESTS_ONLY: Expect = { guest: "ok", unconfirmed: "away", member: "away", moderator: "away" };
 /** The editors' pages: editors and admins; moderators moderate but do not publish. */
 const EDITORS_ONLY: Expect = { guest: "login", unconfirmed: 403, member: 403, moderator: 403, editor: "ok", admin: "ok" };
+/** Administrators' pages (verified labels). */
+const ADMINS_ONLY: Expect = { guest: "login", unconfirmed: 403, member: 403, moderator: 403, editor: 403, admin: "ok" };
 
 /** A new article's form as the editor page sends it; "preview" changes nothing. */
 const articleForm = (intent: string, version = "0") => ({
@@ -208,6 +210,10 @@ const TABLE: Record<string, Case[]> = {
   "admin.tickers": [
     { method: "GET", path: "/admin/tickers", data: true, expect: EDITORS_ONLY },
     { method: "POST", path: "/admin/tickers", form: (_f, who) => ({ intent: "create", symbol: who.slice(0, 8), exchange: "NYSE", companyName: `Company of the ${who}`, aliases: "" }), expect: EDITORS_ONLY },
+  ],
+  "admin.labels": [
+    { method: "GET", path: "/admin/labels", data: true, expect: ADMINS_ONLY },
+    { method: "POST", path: "/admin/labels", form: (f) => ({ intent: "give", member: `/users/${f.memberId}`, kind: "staff" }), expect: ADMINS_ONLY },
   ],
   "articles.$slug.watch": [
     { method: "GET", path: (f) => `/articles/${f.articleSlug}/watch`, data: true, expect: { guest: 404, unconfirmed: 404, member: 404, moderator: 404 } },

@@ -9,6 +9,9 @@ import { listQueue } from "~/models/moderation-queue.server";
 import { getModerationSettings } from "~/models/moderation-settings.server";
 import { tickerSpikes } from "~/models/promotion.server";
 import { trendingTickers } from "~/models/tickers.server";
+import { getThreadPage } from "~/models/threads.server";
+import { listTickerComments } from "~/models/tickers.server";
+import { labelText } from "~/lib/member-labels";
 import { useTestDatabase } from "../support/db";
 
 const t = useTestDatabase();
@@ -70,9 +73,9 @@ it("shows investors' disclosures and sentiment, once, and gives the demo member 
   await seedDemoAccounts(t.db);
   await seedDemoAccounts(t.db);
   const disclosures = await t.db.selectFrom("comment_disclosures").select(["position", "connected"]).execute();
-  // Six on published comments, and the paid-or-connected one held in the queue.
-  expect(disclosures).toHaveLength(7);
-  expect(disclosures.filter((d) => d.connected)).toHaveLength(2);
+  // Six on published comments, the held paid-or-connected one in the queue, and the Lynas representative's (connected).
+  expect(disclosures).toHaveLength(8);
+  expect(disclosures.filter((d) => d.connected)).toHaveLength(3);
   const magnets = await t.db.selectFrom("articles").select("id").where("slug", "=", "magnet-makers-race-to-secure-heavy-rare-earth-supply").executeTakeFirstOrThrow();
   const lyc = await t.db.selectFrom("tickers").select("id").where("symbol", "=", "LYC").executeTakeFirstOrThrow();
   const figures = await sentimentFor(t.db, { articleId: magnets.id, tickerIds: [lyc.id] });
@@ -96,4 +99,36 @@ it("shows a spike alert on the ticker it names, with the default settings, once"
   // With the demo accounts, the held promotion comments on $ARU count too (held ones are counted).
   await seedDemoAccounts(t.db);
   expect((await tickerSpikes(t.db, settings))[0]).toMatchObject({ symbol: "ARU", lastDay: DEMO_SPIKE.lastDay + 2 });
+});
+
+it("shows verified labels: a Lynas representative on $LYC, a Staff reporter who is her article's Author, once", async () => {
+  await seed(t.db);
+  await seed(t.db);
+  const labels = await t.db.selectFrom("member_labels").select(["kind", "role"]).orderBy("kind").execute();
+  expect(labels).toEqual([
+    { kind: "company-representative", role: "Investor Relations" },
+    { kind: "staff", role: "" },
+  ]);
+  const slugs = ["magnet-makers-race-to-secure-heavy-rare-earth-supply"];
+  const magnets = await t.db.selectFrom("articles").select("id").where("slug", "in", slugs).executeTakeFirstOrThrow();
+  const page = await getThreadPage(t.db, magnets.id);
+  const shown = page.thread.flatMap((n) => [n, ...n.replies]).map((n) => [n.authorName, (n.labels ?? []).map(labelText)] as const);
+  expect(shown).toContainEqual(["Hannah Cole", ["Author", "Staff"]]);
+  expect(shown).toContainEqual(["Daniel Reyes", ["Company representative — Lynas Rare Earths, Investor Relations"]]);
+  const lyc = await t.db.selectFrom("tickers").select("id").where("symbol", "=", "LYC").executeTakeFirstOrThrow();
+  const onTicker = await listTickerComments(t.db, lyc.id);
+  expect(onTicker.comments.find((c) => c.authorName === "Daniel Reyes")!.labels.map(labelText)).toEqual([
+    "Company representative — Lynas Rare Earths, Investor Relations",
+  ]);
+  // Elsewhere, not naming $LYC: the short form.
+  const elsewhere = await t.db
+    .selectFrom("comments")
+    .innerJoin("articles", "articles.id", "comments.article_id")
+    .select(["articles.id"])
+    .where("comments.author_name", "=", "Daniel Reyes")
+    .where("articles.id", "!=", magnets.id)
+    .executeTakeFirstOrThrow();
+  const other = await getThreadPage(t.db, elsewhere.id);
+  expect(other.thread.find((n) => n.authorName === "Daniel Reyes")!.labels!.map(labelText)).toEqual(["Company representative ($LYC)"]);
+  expect(await t.db.selectFrom("comments").select("id").where("author_name", "in", ["Daniel Reyes", "Hannah Cole"]).execute()).toHaveLength(3);
 });

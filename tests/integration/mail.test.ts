@@ -79,6 +79,23 @@ function recipients(mails: SunkMail[]): string[] {
   return mails.flatMap((m) => m.to).sort();
 }
 
+async function lynas() {
+  return t.db.insertInto("tickers").values({ symbol: "LYC", exchange: "ASX", company_name: "Lynas Rare Earths" }).returning("id").executeTakeFirstOrThrow();
+}
+
+async function tickerFollower(tickerId: number, level: FollowLevel) {
+  const person = await createPerson(t.db);
+  await t.db.insertInto("ticker_follows").values({ user_id: person.id, ticker_id: tickerId, level }).execute();
+  return person;
+}
+
+/** An article tagged with these tickers (and in these categories), published a minute ago, not yet announced. */
+async function tickerArticle(slug: string, tickerIds: number[], categorySlugs: string[] = [], publishedAt?: Date) {
+  const article = await createArticle(t.db, { slug, title: slug.replace(/-/g, " "), categorySlugs, ...(publishedAt ? { publishedAt } : {}) });
+  await t.db.insertInto("article_tickers").values(tickerIds.map((ticker_id) => ({ article_id: article.id, ticker_id }))).execute();
+  return article;
+}
+
 describe("a new article in a watched category", () => {
   it("sends exactly one mail to each watcher, with text, HTML and the one-click headers", async () => {
     const supply = await createCategory(t.db, "supply-chain", "Supply Chain");
@@ -161,6 +178,59 @@ describe("a new article in a watched category", () => {
     expect(rows[0]!.n).toBe(5000);
     const senders = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'send_mail'`.execute(t.db);
     expect(senders.rows[0]!.n).toBe(4);
+  });
+});
+
+describe("a new article tagged with a watched ticker", () => {
+  it("mails each ticker watcher once, and a member watching both its category and its ticker once, in one insert-select", async () => {
+    const lyc = await lynas();
+    const supply = await createCategory(t.db, "supply", "Supply");
+    const watcher = await tickerFollower(lyc.id, "watching");
+    const both = await tickerFollower(lyc.id, "watching");
+    await t.db.insertInto("category_follows").values({ user_id: both.id, category_id: supply.id, level: "watching" }).execute();
+    const following = await tickerFollower(lyc.id, "following");
+    const daily = await tickerFollower(lyc.id, "daily");
+    const muted = await tickerFollower(lyc.id, "muted");
+    await tickerArticle("lynas-licence", [lyc.id], ["supply"]);
+
+    await addJob(t.db, "announce_due_articles", {});
+    await fanOutOnly();
+    const rows = await t.db.selectFrom("mail_deliveries").select(["user_id", "category_id", "ticker_id"]).orderBy("user_id").execute();
+    expect(rows).toEqual([
+      { user_id: watcher.id, category_id: null, ticker_id: lyc.id },
+      { user_id: both.id, category_id: supply.id, ticker_id: null },
+    ]);
+    await addJob(t.db, "send_mail", { slot: 0 });
+    await runWorker();
+    expect(recipients(sink.mails)).toEqual([watcher.email, both.email].map((e) => e.toLowerCase()).sort());
+    const toWatcher = sink.mails.find((m) => m.to[0] === watcher.email.toLowerCase())!;
+    expect(toWatcher.headers.get("subject")).toBe("New on $LYC (Lynas Rare Earths): lynas licence");
+    expect(toWatcher.text).toContain("You get this mail because you watch $LYC (Lynas Rare Earths).");
+    expect(toWatcher.text).toContain("https://forum.example.com/articles/lynas-licence");
+    expect(toWatcher.headers.get("list-unsubscribe")).toMatch(/^<https:\/\/forum\.example\.com\/mail\/unsubscribe\/one-click\?token=/);
+    expect(sink.mails.find((m) => m.to[0] === both.email.toLowerCase())!.headers.get("subject")).toBe("New in Supply: lynas licence");
+    const notified = await t.db.selectFrom("notifications").select("user_id").where("kind", "=", "article").execute();
+    expect(notified.map((n) => n.user_id).sort()).toEqual([watcher.id, both.id].sort());
+    expect([following, daily, muted].some((p) => notified.some((n) => n.user_id === p.id))).toBe(false);
+
+    // Again (a retried job): nobody twice.
+    const article = await t.db.selectFrom("articles").select("id").where("slug", "=", "lynas-licence").executeTakeFirstOrThrow();
+    await addJob(t.db, "article_published", { articleId: article.id });
+    await runWorker();
+    expect(sink.mails).toHaveLength(2);
+  });
+
+  it("is skipped at sending time once the member stops watching the ticker", async () => {
+    const lyc = await lynas();
+    const watcher = await tickerFollower(lyc.id, "watching");
+    await tickerArticle("lynas-quarterly", [lyc.id]);
+    await addJob(t.db, "announce_due_articles", {});
+    await fanOutOnly();
+    await t.db.updateTable("ticker_follows").set({ level: "following" }).where("user_id", "=", watcher.id).execute();
+    await addJob(t.db, "send_mail", { slot: 0 });
+    await runWorker();
+    expect(sink.mails).toHaveLength(0);
+    expect(await t.db.selectFrom("mail_deliveries").select("status").execute()).toEqual([{ status: "skipped" }]);
   });
 });
 
@@ -358,6 +428,50 @@ describe("links in mail, logged out (over HTTP)", () => {
     await announceAndRun();
     expect(sink.mails).toHaveLength(0);
   });
+
+  it("a ticker's mail offers the ticker's lower levels, by the page and by one click", async () => {
+    const lyc = await lynas();
+    const reader = await tickerFollower(lyc.id, "watching");
+    const other = await tickerFollower(lyc.id, "watching");
+    await tickerArticle("lynas-offtake", [lyc.id]);
+    await announceAndRun();
+    expect(sink.mails).toHaveLength(2);
+    const mailOf = (email: string) => sink.mails.find((m) => m.to[0] === email.toLowerCase())!;
+    const pagePath = linkIn(mailOf(reader.email), /https:\/\/forum\.example\.com\/mail\/unsubscribe\?token=[\w.-]+/);
+    const page = await request(app.base, { path: pagePath });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("$LYC (Lynas Rare Earths)");
+    const offered = [...page.text.matchAll(/<input[^>]*name="choice"[^>]*>/g)].map((m) => /value="([a-z-]+)"/.exec(m[0])?.[1]);
+    expect(offered).toEqual(["daily", "weekly", "following", "nothing"]);
+    const token = new URL(pagePath, app.base).searchParams.get("token")!;
+    const saved = await request(app.base, {
+      method: "POST",
+      path: "/mail/unsubscribe",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: app.base },
+      body: new URLSearchParams({ token, choice: "weekly" }).toString(),
+    });
+    expect(saved.status).toBe(200);
+    const level = async (userId: number) =>
+      (await t.db.selectFrom("ticker_follows").select("level").where("user_id", "=", userId).executeTakeFirstOrThrow()).level;
+    expect(await level(reader.id)).toBe("weekly");
+    // At weekly, the page offers only what sends less.
+    expect((await getUnsubscribePage(t.db, token))!.choices).toEqual(["following", "nothing"]);
+
+    const header = mailOf(other.email).headers.get("list-unsubscribe")!;
+    const clicked = await request(app.base, {
+      method: "POST",
+      path: pathOf(header.slice(1, -1)),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(clicked.status).toBe(200);
+    expect(await level(other.id)).toBe("following");
+
+    sink.clear();
+    await tickerArticle("lynas-offtake-2", [lyc.id]);
+    await announceAndRun();
+    expect(sink.mails).toHaveLength(0);
+  });
 });
 
 describe("delivery", () => {
@@ -461,10 +575,53 @@ describe("digests", () => {
     expect(recipients(sink.mails)).toEqual([reader.email, weekly.email].map((e) => e.toLowerCase()).sort());
     expect(sink.mails[1]!.headers.get("subject")).toBe("Your weekly digest: 1 new article");
   });
+
+  it("cover followed tickers too: one digest for a member following an article's category and ticker, listing it once", async () => {
+    const lyc = await lynas();
+    const mp = await t.db.insertInto("tickers").values({ symbol: "MP", exchange: "NYSE", company_name: "MP Materials" }).returning("id").executeTakeFirstOrThrow();
+    const rare = await createCategory(t.db, "rare-earths", "Rare Earths");
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+    const reader = await createPerson(t.db);
+    await t.db.insertInto("category_follows").values({ user_id: reader.id, category_id: rare.id, level: "daily", created_at: weekAgo }).execute();
+    await t.db
+      .insertInto("ticker_follows")
+      .values([
+        { user_id: reader.id, ticker_id: lyc.id, level: "daily", created_at: weekAgo },
+        { user_id: reader.id, ticker_id: mp.id, level: "daily", created_at: weekAgo },
+      ])
+      .execute();
+    const tickerOnly = await tickerFollower(mp.id, "daily");
+    await t.db.updateTable("ticker_follows").set({ created_at: weekAgo }).where("user_id", "=", tickerOnly.id).execute();
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await tickerArticle("lynas-and-rare-earths", [lyc.id], ["rare-earths"], hourAgo);
+    await tickerArticle("mp-materials-magnets", [mp.id], [], hourAgo);
+    await t.db.updateTable("articles").set({ announced_at: new Date() }).execute();
+
+    await addJob(t.db, "digest_daily", {});
+    await runWorker();
+    expect(recipients(sink.mails)).toEqual([reader.email, tickerOnly.email].map((e) => e.toLowerCase()).sort());
+    const mine = sink.mails.find((m) => m.to[0] === reader.email.toLowerCase())!;
+    expect(mine.headers.get("subject")).toBe("Your daily digest: 2 new articles");
+    expect(mine.text.match(/lynas and rare earths/g)).toHaveLength(1);
+    expect(mine.text).toContain("Rare Earths");
+    expect(mine.text).toMatch(/\$MP \(MP Materials\)\s+- mp materials magnets/);
+    const theirs = sink.mails.find((m) => m.to[0] === tickerOnly.email.toLowerCase())!;
+    expect(theirs.headers.get("subject")).toBe("Your daily digest: 1 new article");
+    // Every follow moved on: a second run sends nothing.
+    await addJob(t.db, "digest_daily", {});
+    await runWorker();
+    expect(sink.mails).toHaveLength(2);
+
+    // "No digest" from the digest's link keeps the tickers on the Following page, with no mail.
+    const token = await makeMailToken(t.db, { k: "digest", u: reader.id, p: "daily" });
+    expect(await unsubscribe(t.db, token, "following")).toEqual({ ok: true, choice: "following" });
+    const levels = await t.db.selectFrom("ticker_follows").select("level").where("user_id", "=", reader.id).execute();
+    expect(levels.map((l) => l.level)).toEqual(["following", "following"]);
+  });
 });
 
 describe("unsubscribe choices", () => {
-  it("'no mail at all' leaves every category on the Following page, unwatches threads and stops reply mail; pending mail is dropped", async () => {
+  it("'no mail at all' leaves every category and ticker on the Following page, unwatches threads and stops reply mail; pending mail is dropped", async () => {
     const a = await createCategory(t.db, "cobalt", "Cobalt");
     const b = await createCategory(t.db, "tin", "Tin");
     const c = await createCategory(t.db, "tungsten", "Tungsten");
@@ -476,6 +633,8 @@ describe("unsubscribe choices", () => {
         { user_id: reader.id, category_id: c.id, level: "muted" },
       ])
       .execute();
+    const lyc = await lynas();
+    await t.db.insertInto("ticker_follows").values({ user_id: reader.id, ticker_id: lyc.id, level: "watching" }).execute();
     const article = await createArticle(t.db, { slug: "drc", categorySlugs: ["cobalt"] });
     await t.db.insertInto("thread_watches").values({ user_id: reader.id, article_id: article.id }).execute();
     const own = await createComment(t.db, article.id, { userId: reader.id, authorName: reader.name, authorEmail: reader.email });
@@ -494,6 +653,7 @@ describe("unsubscribe choices", () => {
       { category_id: b.id, level: "following" },
       { category_id: c.id, level: "muted" },
     ]);
+    expect(await t.db.selectFrom("ticker_follows").select("level").where("user_id", "=", reader.id).execute()).toEqual([{ level: "following" }]);
     expect(await t.db.selectFrom("thread_watches").select("user_id").execute()).toEqual([]);
     const prefs = await t.db.selectFrom("users").select("notify_replies_default").where("id", "=", reader.id).executeTakeFirstOrThrow();
     expect(prefs.notify_replies_default).toBe(false);
