@@ -12,7 +12,8 @@ import { embeddedEnv, ensureBuild, ROOT, workFolder } from "../support/processes
 const dir = workFolder("assay-ctrl-c-");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it("the start script's server, run as npm runs it, exits 0 on a Ctrl-C to its whole process group", async () => {
+// WEB_CONCURRENCY=2: the Ctrl-C reaches the primary and both web processes at once.
+it.each(["1", "2"])("the start script's server, run as npm runs it (WEB_CONCURRENCY=%s), exits 0 on a Ctrl-C to its whole process group", async (processes) => {
   await ensureBuild();
   const scripts = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
   const script = scripts.start!;
@@ -21,10 +22,11 @@ it("the start script's server, run as npm runs it, exits 0 on a Ctrl-C to its wh
   const BUILD = "npm run build && ";
   expect(script.startsWith(BUILD)).toBe(true);
   expect(script.slice(BUILD.length)).toBe(scripts["start:prod"]);
-  const dataDir = path.join(dir, "data");
+  const dataDir = path.join(dir, `data-${processes}`);
   const env = embeddedEnv(dataDir, await freePort(), {
     PORT: String(await freePort()),
     HOST: "127.0.0.1",
+    WEB_CONCURRENCY: processes,
     PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
   });
   // As npm runs a script (`sh -c`), in a process group of its own, as a terminal's job is.
