@@ -10,13 +10,13 @@ import { ShareLinks } from "~/components/ShareLinks";
 import { getPublishedArticle } from "~/models/articles.server";
 import { getReplyTarget } from "~/models/comments.server";
 import { CLOSED_MESSAGE } from "~/lib/moderation-text";
-import { loadArticleView } from "~/lib/article-view.server";
+import { loadArticleView } from "~/composition/article-view.server";
 import { articleCacheTag } from "~/lib/cache-tags";
-import { handleCommentPost } from "~/lib/comment-post.server";
-import { readHeldCommentIds } from "~/lib/held-comments.server";
-import { getCurrentUser } from "~/lib/session.server";
+import { handleCommentPost } from "~/composition/comment-post.server";
+import { readHeldCommentIds } from "~/composition/held-comments.server";
+import { getCurrentUser } from "~/composition/session.server";
 import { publicUrl } from "~/lib/urls.server";
-import { newsArticleJsonLd } from "~/lib/structured-data.server";
+import { newsArticleJsonLd } from "~/composition/structured-data.server";
 import { findArticleRedirect } from "~/models/publishing.server";
 import { getArticleFollowState } from "~/models/follows.server";
 import { WatchThreadForm } from "~/components/FollowControls";
@@ -54,7 +54,7 @@ function replyToParam(url: URL): number | null {
 
 const THREAD_ELEMENT_ID = "comment-thread";
 
-// Guests' copies of this page may be cached (scripts/page-cache-http.ts): the
+// Guests' copies of this page may be cached (app/composition/page-cache.server.ts): the
 // loader names the article, and any change to it or its comments drops them.
 export const headers: HeadersFunction = pageHeaders;
 
