@@ -170,7 +170,8 @@ describe("WEB_CONCURRENCY=2", () => {
   it("serves one port from two web processes besides the primary, and replaces one that dies", async () => {
     const server = await startAppServer(t.url, { WEB_CONCURRENCY: "2" });
     try {
-      expect(server.output()).toMatch(/serving http:\/\/localhost:\d+ \(production, 2 web processes/);
+      // The port answers as soon as the first web process listens; the line comes once both do.
+      await eventually(() => /serving http:\/\/localhost:\d+ \(production, 2 web processes/.test(server.output()), "the primary says both serve", 30_000);
       const web = childrenOf(server.pid);
       expect(web).toHaveLength(2);
       expect(web).not.toContain(server.pid);
