@@ -282,10 +282,14 @@ async function stopServer(dataDir: string): Promise<void> {
 }
 
 function spawnWatchdog(dataDir: string): number {
-  const script = fileURLToPath(new URL("./embedded-watchdog.ts", import.meta.url));
+  // From source (tsx, tests) the watchdog is the TypeScript beside this file, run through
+  // tsx; in a build (build/server, see scripts/build-server.ts) it is compiled beside it.
+  const fromSource = import.meta.url.endsWith(".ts");
+  const script = fileURLToPath(new URL(fromSource ? "./embedded-watchdog.ts" : "./embedded-watchdog.js", import.meta.url));
+  const loader = fromSource ? ["--import", pathToFileURL(requireHere.resolve("tsx")).href] : [];
   const out = openSync(embeddedFiles(dataDir).watchdogLog, "a");
   try {
-    const child = spawn(process.execPath, ["--import", pathToFileURL(requireHere.resolve("tsx")).href, script, dataDir], {
+    const child = spawn(process.execPath, [...loader, script, dataDir], {
       detached: true, // its own session: a terminal's Ctrl-C does not reach it
       stdio: ["ignore", out, out],
       cwd: path.dirname(script),

@@ -34,14 +34,14 @@ export interface Caches {
 
 /**
  * The in-memory caches, kept right by PostgreSQL's NOTIFY. Sizes in MB:
- * ASSAY_PAGE_CACHE_MB (64), ASSAY_VIEW_CACHE_MB (32); ASSAY_CACHE_TTL seconds (60)
+ * ASSAY_PAGE_CACHE_MB (32), ASSAY_VIEW_CACHE_MB (16; on the V8 heap, which the start command bounds); ASSAY_CACHE_TTL seconds (60)
  * bounds how long anything lives without a notice. Null when both are off.
  */
 export function startCaches(databaseUrl: string, env: NodeJS.ProcessEnv = process.env): Caches | null {
   const ttlMs = Number(env.ASSAY_CACHE_TTL ?? 60) * 1000;
-  const pageCache = env.ASSAY_PAGE_CACHE === "off" ? null : createPageCache({ maxBytes: Number(env.ASSAY_PAGE_CACHE_MB ?? 64) * 2 ** 20, ttlMs });
+  const pageCache = env.ASSAY_PAGE_CACHE === "off" ? null : createPageCache({ maxBytes: Number(env.ASSAY_PAGE_CACHE_MB ?? 32) * 2 ** 20, ttlMs });
   const articleViews =
-    env.ASSAY_VIEW_CACHE === "off" ? null : createArticleViewCache({ maxBytes: Number(env.ASSAY_VIEW_CACHE_MB ?? 32) * 2 ** 20, ttlMs });
+    env.ASSAY_VIEW_CACHE === "off" ? null : createArticleViewCache({ maxBytes: Number(env.ASSAY_VIEW_CACHE_MB ?? 16) * 2 ** 20, ttlMs });
   const caches = [pageCache, articleViews].filter((c) => c !== null);
   if (caches.length === 0) return null;
   return { pageCache, articleViews, listener: listenForPageInvalidations(databaseUrl, caches) };

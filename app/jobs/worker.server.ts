@@ -1,7 +1,7 @@
 // The job worker (graphile-worker): its tasks, one file each under tasks/, and
 // its crontab. `npm start` runs it in-process; `npm run worker` runs it alone.
 import { parseCronItems, run, type Runner, type TaskList } from "graphile-worker";
-import type { DB } from "../../db/connection";
+import { createDb, poolOf, type DB } from "../../db/connection";
 import { closeMailPool } from "../models/mail.server";
 import { fanOutArticle, wakeMailSendersIfDue, workerConcurrency } from "../models/mail-fanout.server";
 import { createAnnounceDueArticles } from "./tasks/announce_due_articles";
@@ -48,17 +48,38 @@ export const CRON_ITEMS = parseCronItems([
 
 export async function startWorker(options: { connectionString: string; db: DB; concurrency?: number; env?: NodeJS.ProcessEnv }): Promise<Runner> {
   const concurrency = options.concurrency ?? workerConcurrency(options.env);
-  const runner = await run({
-    connectionString: options.connectionString,
-    schema: JOB_SCHEMA,
-    concurrency,
-    // One connection per running job, and one for the worker's own LISTEN and bookkeeping.
-    maxPoolSize: concurrency + 2,
-    // The process that runs us handles SIGINT/SIGTERM and calls stop().
-    noHandleSignals: true,
-    taskList: createTaskList({ db: options.db, env: options.env }),
-    parsedCronItems: CRON_ITEMS,
-  });
+  // The worker's own pool, made by us: a pool graphile-worker makes is ended without
+  // waiting, after its error handler was taken off, so a database stopping right after
+  // stop() (the embedded one, at shutdown) crashed the process on an idle connection's
+  // error. This one has createDb's handlers and is ended once stop() has finished.
+  // One connection per running job, and one for the worker's own LISTEN and bookkeeping.
+  const jobsDb = createDb(options.connectionString, { max: concurrency + 2, applicationName: "assay-jobs" });
+  let runner: Runner;
+  try {
+    runner = await run({
+      pgPool: poolOf(jobsDb),
+      schema: JOB_SCHEMA,
+      concurrency,
+      // The process that runs us handles SIGINT/SIGTERM and calls stop().
+      noHandleSignals: true,
+      taskList: createTaskList({ db: options.db, env: options.env }),
+      parsedCronItems: CRON_ITEMS,
+    });
+  } catch (error) {
+    await jobsDb.destroy().catch(() => undefined);
+    throw error;
+  }
+  const stopRunner = runner.stop;
+  runner = {
+    ...runner,
+    stop: async (reason?: string) => {
+      try {
+        await stopRunner(reason);
+      } finally {
+        await jobsDb.destroy();
+      }
+    },
+  };
   void runner.promise.finally(closeMailPool).catch(() => undefined);
   // Mail left by a worker that died (its jobs stay locked to it) goes out now, at full width.
   await wakeMailSendersIfDue(options.db, concurrency).catch((error: unknown) =>

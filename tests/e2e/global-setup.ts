@@ -1,14 +1,14 @@
 // Starts what the end-to-end tests run against: a real PostgreSQL (embedded in a
 // temp folder, or DATABASE_URL's server), a fresh migrated and seeded database,
-// and the production build served by scripts/start.ts on a free port.
+// and the production build served by build/server/start.js on a free port.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { createDb } from "../../db/connection";
 import { freePort } from "../../db/embedded";
 import { migrateToLatest } from "../../db/migrate";
 import { seed } from "../../db/seed";
 import { createDatabaseIfMissing, dropDatabase, startTestServer, uniqueDatabaseName } from "../support/postgres";
+import { ensureBuild, serverArgs } from "../support/processes";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 
@@ -28,9 +28,7 @@ async function waitForServer(url: string, child: ChildProcess, output: () => str
 }
 
 export default async function globalSetup() {
-  if (!existsSync(path.join(root, "build", "index.js"))) {
-    throw new Error("No production build: run `npx remix build` first (npm test and npm run test:e2e do it for you).");
-  }
+  await ensureBuild();
   const server = await startTestServer();
   const name = uniqueDatabaseName("assay_e2e");
   await createDatabaseIfMissing(server.adminUrl, name);
@@ -49,7 +47,7 @@ export default async function globalSetup() {
   const embedSitePort = await freePort();
   const otherSitePort = await freePort();
   let log = "";
-  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
+  const child = spawn(process.execPath, serverArgs(), {
     cwd: root,
     // Every test posts from 127.0.0.1: the comment rate limit (5 per IP per 10 minutes) is off here
     // and covered by tests/integration/moderation-rules.test.ts instead.

@@ -13,6 +13,7 @@ import { parseArticleFile } from "~/lib/article-import";
 import { importArticle } from "~/models/article-import.server";
 import { getArticleForEditing, listRevisions } from "~/models/publishing.server";
 import { useTestDatabase } from "../support/db";
+import { commandArgs, ensureBuild } from "../support/processes";
 
 const t = useTestDatabase();
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -120,8 +121,9 @@ describe("npm run article:import", () => {
       await writeFile(good, "---\ntitle: A Good One\n---\nIts body.\n");
       await writeFile(bad, "---\ntitle: A Bad One\ncategories: [unclosed\n---\nIts body.\n");
       const env = { ...process.env, DATABASE_URL: t.url };
+      await ensureBuild();
       const cli = (args: string[]) =>
-        run(path.join(repoRoot, "node_modules/.bin/tsx"), ["scripts/import-articles.ts", ...args], { cwd: repoRoot, env }).then(
+        run(process.execPath, [...commandArgs("scripts/import-articles.ts"), ...args], { cwd: repoRoot, env }).then(
           (r) => ({ code: 0, ...r }),
           (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
         );

@@ -19,6 +19,7 @@ import { ensureFeedToken } from "~/models/feeds.server";
 import { startSession } from "~/composition/session.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createCategory, createComment } from "../support/factories";
+import { ensureBuild, serverArgs } from "../support/processes";
 
 const t = useTestDatabase({ truncateBetweenTests: false });
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -411,12 +412,12 @@ async function logInOverHttp(email: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(root, "build", "index.js"))) throw new Error("No build: run `npx remix build` first (npm test does).");
+  await ensureBuild();
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ASSAY_SEED: "0", EMBED_HOSTS: new URL(EMBED_PAGE).host };
   delete env.ASSAY_DEV_OUTBOX;
   delete env.ASSAY_RATE_LIMITS;
-  child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(process.execPath, serverArgs(), { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (c) => (output += c));
   child.stderr!.on("data", (c) => (output += c));
   base = `http://127.0.0.1:${port}`;

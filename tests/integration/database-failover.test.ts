@@ -6,12 +6,12 @@
 // 503 with Retry-After; once the database is back it serves pages again without a
 // restart; and every comment it acknowledged is stored exactly once.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabaseIfMissing, freePort } from "../../db/embedded";
 import { startThrowawayCluster, type ThrowawayCluster } from "../support/throwaway-cluster";
+import { ensureBuild, serverArgs } from "../support/processes";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const ARTICLE = "/articles/baogang-orders-safety-and-environmental-inspections-at-key-mines";
@@ -114,12 +114,12 @@ async function answersAgain(): Promise<{ ok: boolean; last: string }> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(root, "build", "index.js"))) throw new Error("No build: run `npx remix build` first (npm test does).");
+  await ensureBuild();
   cluster = await startThrowawayCluster();
   await createDatabaseIfMissing(cluster.urlFor("postgres"), "assay_failover");
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
+  child = spawn(process.execPath, serverArgs(), {
     cwd: root,
     env: {
       ...process.env,

@@ -3,7 +3,6 @@
 // PostgreSQL says they changed; nothing personal (a held comment, a member's
 // header) is ever served to anyone else; ETag/304 and Cache-Control.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -17,6 +16,7 @@ import { startSession } from "~/composition/session.server";
 import { ROOTS_PER_PAGE } from "~/models/threads.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createComment } from "../support/factories";
+import { ensureBuild, serverArgs } from "../support/processes";
 
 const t = useTestDatabase();
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -25,9 +25,9 @@ let base = "";
 let output = "";
 
 beforeAll(async () => {
-  if (!existsSync(path.join(root, "build", "index.js"))) throw new Error("No build: run `npx remix build` first (npm test does).");
+  await ensureBuild();
   const port = await freePort();
-  child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  child = spawn(process.execPath, serverArgs(), {
     cwd: root,
     env: { ...process.env, DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ASSAY_SEED: "0", ASSAY_RATE_LIMITS: "off" },
     stdio: ["ignore", "pipe", "pipe"],

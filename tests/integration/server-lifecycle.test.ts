@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, isAlive, readPostmasterPid } from "../../db/embedded";
-import { ARTICLE_PATH, eventually, startApp } from "../support/processes";
+import { ARTICLE_PATH, ensureBuild, eventually, serverArgs, startApp } from "../support/processes";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const workDir = mkdtempSync(path.join(os.tmpdir(), "assay-lifecycle-"));
@@ -17,13 +17,13 @@ const dataDir = path.join(workDir, "data");
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 async function start(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  if (!existsSync(path.join(root, "build", "index.js"))) throw new Error("No build: run `npx remix build` first (npm test does).");
+  await ensureBuild();
   const [port, pgPort] = [await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", ASSAY_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
   delete env.DATABASE_URL;
   delete env.ASSAY_SEED;
   let log = "";
-  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, serverArgs(), { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (c) => (log += c));
   child.stderr!.on("data", (c) => (log += c));
   const url = `http://127.0.0.1:${port}`;

@@ -20,6 +20,7 @@ import { SEED_ARTICLES, SEED_OLD_PERMALINK, seed } from "../../db/seed";
 import { startAppServer, request, type AppServer } from "../support/app-server";
 import { useTestDatabase } from "../support/db";
 import { createArticle } from "../support/factories";
+import { commandArgs, ensureBuild } from "../support/processes";
 
 const t = useTestDatabase();
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -315,7 +316,8 @@ describe("malformed files", () => {
     const file = path.join(tmp, "truncated.xml");
     const text = await readFile(DISQUS, "utf8");
     await writeFile(file, text.slice(0, text.indexOf("<post dsq:id=\"9004\">")) + "<post dsq:id=\"9004\">\n  <message>&bogus;</message>\n");
-    const result = await run(process.execPath, ["--import", "tsx", "scripts/import-disqus.ts", file], { cwd: root, env: { ...process.env, DATABASE_URL: t.url } }).catch((e: unknown) => e as { code: number; stdout: string; stderr: string });
+    await ensureBuild();
+    const result = await run(process.execPath, [...commandArgs("scripts/import-disqus.ts"), file], { cwd: root, env: { ...process.env, DATABASE_URL: t.url } }).catch((e: unknown) => e as { code: number; stdout: string; stderr: string });
     expect((result as { code: number }).code).toBe(1);
     const stderr = (result as { stderr: string }).stderr;
     const line = text.slice(0, text.indexOf("<post dsq:id=\"9004\">")).split("\n").length + 1;
@@ -324,7 +326,8 @@ describe("malformed files", () => {
   });
 
   it("from the command line: a summary of a good file, with --dry-run", async () => {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/import-wordpress.ts", "--dry-run", WXR], { cwd: root, env: { ...process.env, DATABASE_URL: t.url } });
+    await ensureBuild();
+    const { stdout } = await run(process.execPath, [...commandArgs("scripts/import-wordpress.ts"), "--dry-run", WXR], { cwd: root, env: { ...process.env, DATABASE_URL: t.url } });
     expect(stdout).toContain("dry run, nothing written");
     expect(stdout).toMatch(/articles: 5 would be created/);
     expect(stdout).toMatch(/comments: 7 would be created, .* by status: 4 approved, 1 pending, 1 spam, 1 trash/);

@@ -1,26 +1,25 @@
-// The production server (scripts/start.ts, after `npx remix build`) on a free
-// port against a test file's database, and plain HTTP requests to it that may
-// say anything a client can (a forged Host, a body of any size or encoding).
+// The production server (build/server/start.js, as `npm run start:prod` runs it)
+// on a free port against a test file's database, and plain HTTP requests to it
+// that may say anything a client can (a forged Host, a body of any size or encoding).
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import { freePort } from "../../db/embedded";
-
-const root = path.resolve(import.meta.dirname, "..", "..");
+import { ensureBuild, ROOT as root, serverArgs } from "./processes";
 
 export interface AppServer {
   readonly base: string;
   readonly port: number;
+  /** The server process's pid (with WEB_CONCURRENCY > 1, the primary's). */
+  readonly pid: number;
   output(): string;
   stop(): Promise<void>;
 }
 
 export async function startAppServer(databaseUrl: string, env: Record<string, string> = {}): Promise<AppServer> {
-  if (!existsSync(path.join(root, "build", "index.js"))) throw new Error("No build: run `npx remix build` first (npm test does).");
+  await ensureBuild();
   const port = await freePort();
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  const child: ChildProcess = spawn(process.execPath, serverArgs(), {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", ASSAY_SEED: "0", ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -36,7 +35,7 @@ export async function startAppServer(databaseUrl: string, env: Record<string, st
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
     try {
-      if ((await request(base, { path: "/" })).status < 500) return { base, port, output: () => output, stop };
+      if ((await request(base, { path: "/" })).status < 500) return { base, port, pid: child.pid!, output: () => output, stop };
     } catch {
       // not listening yet
     }

@@ -1,13 +1,57 @@
-// Real Assay processes for the lifecycle tests: `scripts/start.ts` and the other
-// command-line entries, spawned as one node process each (node --import tsx, not
-// the tsx wrapper, so that a signal or a SIGKILL reaches the program itself).
+// Real Assay processes for the lifecycle tests: the server and the other
+// command-line entries as production runs them, compiled (build/server/*.js, see
+// scripts/build-server.ts) and spawned as one node process each, so that a signal
+// or a SIGKILL reaches the program itself.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../db/embedded";
+import { buildServer, SERVER_BUILD_DIR, SERVER_ENTRIES } from "../../scripts/build-server";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+let serverBuild: Promise<void> | null = null;
+
+/**
+ * The production build, current: the Remix build must exist (`npx remix build`, or
+ * `npm run build`; npm test does it), and build/server is compiled here from the
+ * sources as they are (half a second; a file is rewritten only when it changed).
+ */
+export async function ensureBuild(): Promise<void> {
+  if (!existsSync(path.join(ROOT, "build", "index.js"))) throw new Error("No build: run `npm run build` first (npm test does).");
+  serverBuild ??= buildServer({ quiet: true });
+  await serverBuild;
+}
+
+/**
+ * The node flags of the production start command (package.json's "start:prod",
+ * e.g. the V8 heap sizes), so a test's server is the one production runs.
+ */
+export function productionNodeFlags(): string[] {
+  const script: string = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts["start:prod"];
+  const flags = /^exec node\s+(.*?)\s*build\/server\/start\.js$/.exec(script);
+  if (!flags) throw new Error(`package.json's start:prod is not \`exec node [flags] build/server/start.js\`: ${script}`);
+  return flags[1]!.split(/\s+/).filter(Boolean);
+}
+
+/** `node [flags] build/server/start.js`: the production server's arguments to process.execPath (after ensureBuild). */
+export function serverArgs(): string[] {
+  return [...productionNodeFlags(), path.join(SERVER_BUILD_DIR, "start.js")];
+}
+
+/**
+ * How to run a command-line entry: its compiled file when it is one of the build's
+ * (scripts/migrate.ts → build/server/migrate.js, with the production flags for the
+ * server), otherwise the TypeScript itself through tsx (a test's own small program).
+ */
+export function commandArgs(script: string): string[] {
+  const source = path.relative(ROOT, path.resolve(ROOT, script));
+  const built = Object.entries(SERVER_ENTRIES).find(([, entry]) => entry === source)?.[0];
+  if (built === "start") return serverArgs();
+  if (built) return [path.join(SERVER_BUILD_DIR, `${built}.js`)];
+  return ["--import", "tsx", script];
+}
 
 /** A temp folder the `postgres` user can enter (the server runs as it when we are root). */
 export function workFolder(prefix: string): string {
@@ -32,8 +76,9 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
+/** A command (see commandArgs; call ensureBuild first for a compiled one). */
 export function run(script: string, args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...commandArgs(script), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const waiters: (() => void)[] = [];
   const onData = (chunk: Buffer) => {
@@ -77,6 +122,7 @@ export function run(script: string, args: string[], env: NodeJS.ProcessEnv): Run
 
 /** A command run to its end: its exit code and everything it printed. */
 export async function runToEnd(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  if (commandArgs(script)[0] !== "--import") await ensureBuild();
   const running = run(script, args, env);
   const code = await running.exited;
   return { code, output: running.output() };
@@ -86,11 +132,11 @@ export interface App extends Running {
   url: string;
 }
 
-/** `scripts/start.ts` on the embedded database of `dataDir`, once it serves. */
-export async function startApp(dataDir: string, pgPort: number): Promise<App> {
-  if (!existsSync(path.join(ROOT, "build", "index.js"))) throw new Error("No build: run `npx remix build` first (npm test does).");
+/** The production server (scripts/start.ts, compiled) on the embedded database of `dataDir`, once it serves. */
+export async function startApp(dataDir: string, pgPort: number, extra: Record<string, string> = {}): Promise<App> {
+  await ensureBuild();
   const port = await freePort();
-  const running = run("scripts/start.ts", [], embeddedEnv(dataDir, pgPort, { PORT: String(port), HOST: "127.0.0.1" }));
+  const running = run("scripts/start.ts", [], embeddedEnv(dataDir, pgPort, { PORT: String(port), HOST: "127.0.0.1", ...extra }));
   await running.waitForOutput(/\[assay\] serving http/, "its serving line");
   return { ...running, url: `http://127.0.0.1:${port}` };
 }

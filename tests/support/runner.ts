@@ -17,7 +17,7 @@ export interface RunnerOptions {
   playwrightConfig: string;
   /** Folder for the JSON reports (emptied of stale reports first). */
   reportDir: string;
-  /** Build the production bundle before integration/e2e (the tests start the built server). */
+  /** Build for production (`npm run build`) before integration/e2e (the tests start the built server). */
   build: boolean;
   /** Run before e2e; returns an error message when no browser can be had. */
   ensureBrowser?: () => string | null;
@@ -167,17 +167,22 @@ export function judgePlaywright(report: PlaywrightReport | null, exitCode: numbe
 export function runSuites(options: RunnerOptions): RunResult {
   const log = options.log ?? ((line: string) => console.log(line));
   const env = options.env ?? process.env;
+  // Every suite runs on this runner's own node (`npx -y node@24 … scripts/test.ts` tests
+  // Node 24): npx, npm and the tools' `#!/usr/bin/env node` find it first on the PATH,
+  // and the tests spawn servers with process.execPath.
+  const nodeFirst = `${path.dirname(process.execPath)}${path.delimiter}${env.PATH ?? ""}`;
   const run = (command: string, args: string[], extraEnv: Record<string, string> = {}): number => {
     log(`\n$ ${command} ${args.join(" ")}`);
-    const result = spawnSync(command, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+    const result = spawnSync(command, args, { stdio: "inherit", env: { ...env, PATH: nodeFirst, ...extraEnv } });
     return result.status ?? 1;
   };
   mkdirSync(options.reportDir, { recursive: true });
   const verdicts: SuiteVerdict[] = [];
 
   if (options.build && options.suites.some((s) => s !== "unit")) {
-    const code = run("npx", ["remix", "build"]);
-    if (code !== 0) verdicts.push({ suite: "build", exitCode: code, passed: 0, problems: [`remix build exited with code ${code}`] });
+    // The production build (Remix, then build/server): the tests serve what production runs.
+    const code = run("npm", ["run", "build"]);
+    if (code !== 0) verdicts.push({ suite: "build", exitCode: code, passed: 0, problems: [`npm run build exited with code ${code}`] });
   }
 
   for (const suite of options.suites) {
