@@ -4,9 +4,8 @@
 // or member, until PostgreSQL's NOTIFY says the article or its comments changed
 // (the same channel as the guest page cache). A reader with held comments of
 // their own gets a thread built for them alone, never stored.
-import { renderToStaticMarkup } from "react-dom/server";
 import type { DB } from "../../db/connection";
-import { CommentThread } from "../components/CommentThread";
+import { renderCommentThread } from "../components/CommentThread";
 import type { ThreadPagination } from "../components/ThreadPager";
 import { getPublishedArticle, type ArticleDetail } from "../models/articles.server";
 import { getCommentingRules, type CommentingRules } from "../models/commenting.server";
@@ -73,7 +72,7 @@ export async function loadArticleView(
   const articlePath = input.articlePath ? input.articlePath(article.slug) : `/articles/${article.slug}`;
   const view: ArticleView = {
     article,
-    threadHtml: page.thread.length ? renderToStaticMarkup(<CommentThread thread={page.thread} articlePath={articlePath} ignoredUserIds={ignoredUserIds} />) : "",
+    threadHtml: page.thread.length ? renderCommentThread(page.thread, { articlePath, ignoredUserIds }) : "",
     pagination: {
       nextCursor: page.nextCursor,
       continued: Boolean(after) && !conversationId,

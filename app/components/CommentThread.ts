@@ -1,0 +1,129 @@
+// The thread as HTML, rendered on the server only (app/lib/article-view.server.tsx),
+// cached, and put in the page as is (ServerHtml): so it uses plain links, not
+// Remix's <Link> (the page turns same-site clicks on them into client-side
+// navigations). Written as strings, not React: a page of 200 comments is thousands
+// of elements, and React's server render of them was the largest part of a rendered
+// page's CPU; this writes the same markup for a fraction of it. Every value that
+// is not the stored (sanitized) comment HTML goes through `escapeHtml`.
+import { formatDateTime } from "./DateTime";
+import { withQuery } from "~/lib/thread-links";
+import { POSITION_WORDS, SENTIMENT_LABELS, type DisclosurePosition, type Sentiment } from "~/lib/disclosure";
+
+export interface ThreadNodeView {
+  id: number;
+  authorName: string;
+  authorUrl: string;
+  bodyHtml: string;
+  createdAt: string;
+  status: "approved" | "pending";
+  /** A member's comment links to their profile. */
+  userId?: number | null;
+  depth: number;
+  inReplyTo: { id: number; authorName: string } | null;
+  replies: ThreadNodeView[];
+  /** On a top-level comment: its conversation goes on beyond the replies shown. */
+  moreReplies?: boolean;
+  /** Hidden by member reports, pending review: a placeholder, with its replies under it. */
+  hidden?: boolean;
+  sentiment?: Sentiment | null;
+  disclosures?: { symbol: string; exchange: string; position: DisclosurePosition; connected: boolean }[];
+}
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" };
+
+/** Text or an attribute value, escaped as React escapes it. */
+export function escapeHtml(value: string | number): string {
+  const text = String(value);
+  return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
+}
+
+function tickerHref(t: { exchange: string; symbol: string }) {
+  return `/tickers/${encodeURIComponent(t.exchange)}/${encodeURIComponent(t.symbol)}`;
+}
+
+function tickerLink(t: { exchange: string; symbol: string }) {
+  return `<a href="${escapeHtml(tickerHref(t))}">$${escapeHtml(t.symbol)}</a>`;
+}
+
+/** "Discloses: long $LYC; no position in $MP" and, standing out, "Paid or connected: $MP". */
+function disclosures(node: ThreadNodeView): string {
+  const list = node.disclosures ?? [];
+  if (list.length === 0 && !node.sentiment) return "";
+  const connected = list.filter((d) => d.connected);
+  let html = `<div class="comment__disclosures">`;
+  if (node.sentiment) {
+    html += `<span class="comment__sentiment comment__sentiment--${escapeHtml(node.sentiment)}">${escapeHtml(SENTIMENT_LABELS[node.sentiment])}</span>`;
+  }
+  if (connected.length) {
+    html += `<strong class="comment__connected">Paid or connected: ${connected.map((d, i) => `<span>${i ? ", " : ""}${tickerLink(d)}</span>`).join("")}</strong>`;
+  }
+  if (list.length) {
+    html += `<span class="comment__discloses">Discloses: ${list
+      .map((d, i) => `<span>${i ? "; " : ""}${escapeHtml(POSITION_WORDS[d.position])} ${tickerLink(d)}</span>`)
+      .join("")}</span>`;
+  }
+  return `${html}</div>`;
+}
+
+function author(node: ThreadNodeView): string {
+  const name = escapeHtml(node.authorName);
+  if (node.userId) return `<a class="comment__author" href="/users/${escapeHtml(node.userId)}">${name}</a>`;
+  if (!node.authorUrl) return `<span class="comment__author">${name}</span>`;
+  return `<a class="comment__author" href="${escapeHtml(node.authorUrl)}" rel="nofollow ugc noopener">${name}</a>`;
+}
+
+function replies(node: ThreadNodeView, articlePath: string, ignored: ReadonlySet<number>): string {
+  let html = "";
+  if (node.replies.length) {
+    html += `<ol class="comment-list comment-list--children">${node.replies.map((reply) => commentItem(reply, articlePath, ignored)).join("")}</ol>`;
+  }
+  if (node.moreReplies) {
+    const href = `${withQuery(articlePath)}thread=${node.id}#comment-${node.id}`;
+    html += `<p class="comment__more"><a href="${escapeHtml(href)}">More replies${node.hidden ? "" : ` to ${escapeHtml(node.authorName)}`}</a></p>`;
+  }
+  return html;
+}
+
+function commentItem(node: ThreadNodeView, articlePath: string, ignored: ReadonlySet<number>): string {
+  const id = escapeHtml(node.id);
+  const depth = escapeHtml(node.depth);
+  if (node.hidden) {
+    // Its place in the conversation stays, so the replies under it still read in order.
+    return (
+      `<li id="comment-${id}" class="comment comment--depth-${depth} comment--hidden">` +
+      `<article class="comment__body" aria-label="Hidden comment"><p class="comment__hidden">This comment is hidden pending review by the moderators.</p></article>` +
+      `${replies(node, articlePath, ignored)}</li>`
+    );
+  }
+  const held = node.status === "pending";
+  const isIgnored = node.userId != null && ignored.has(node.userId);
+  const name = escapeHtml(node.authorName);
+  const inReplyTo = node.inReplyTo
+    ? `<span class="comment__in-reply-to"> in reply to <a href="#comment-${escapeHtml(node.inReplyTo.id)}">${escapeHtml(node.inReplyTo.authorName || "a hidden comment")}</a></span>`
+    : "";
+  const actions = held
+    ? ""
+    : `<p class="comment__actions">` +
+      `<a href="${escapeHtml(`${withQuery(articlePath)}replytocom=${node.id}#respond`)}" aria-label="Reply to ${name}" rel="nofollow">Reply</a> ` +
+      // Members report a comment to the moderators; a guest is asked to log in first.
+      `<a class="comment__report" href="/comments/${id}/report" aria-label="Report the comment by ${name}" rel="nofollow">Report</a></p>`;
+  const body =
+    `<article class="comment__body" aria-label="Comment by ${name}">` +
+    `<header class="comment__meta">${author(node)}${inReplyTo}` +
+    `<a class="comment__permalink" href="#comment-${id}"><time dateTime="${escapeHtml(node.createdAt)}">${escapeHtml(formatDateTime(new Date(node.createdAt)))}</time></a></header>` +
+    (held ? `<p class="comment__held">Your comment is awaiting moderation.</p>` : "") +
+    disclosures(node) +
+    `<div class="comment__content">${node.bodyHtml}</div>` +
+    actions +
+    `</article>`;
+  const classes = `comment comment--depth-${depth}${held ? " comment--held" : ""}${isIgnored ? " comment--ignored" : ""}`;
+  // An ignored member's comment: collapsed, openable without script; its replies (from others) stay in place.
+  const shown = isIgnored ? `<details class="comment__ignored"><summary>1 comment from a member you ignore</summary>${body}</details>` : body;
+  return `<li id="comment-${id}" class="${classes}">${shown}${replies(node, articlePath, ignored)}</li>`;
+}
+
+/** The page of the thread as HTML. `ignoredUserIds`: the viewer's ignored members, whose comments are collapsed. */
+export function renderCommentThread(thread: ThreadNodeView[], options: { articlePath: string; ignoredUserIds?: readonly number[] }): string {
+  const ignored = new Set(options.ignoredUserIds ?? []);
+  return `<ol class="comment-list">${thread.map((node) => commentItem(node, options.articlePath, ignored)).join("")}</ol>`;
+}

@@ -1,0 +1,103 @@
+// The thread's HTML is written as strings (app/components/CommentThread.ts): every
+// value but the stored, sanitized comment body must come out escaped, and the
+// markup must keep what readers and the page's tests rely on.
+import { Parser } from "htmlparser2";
+import { describe, expect, it } from "vitest";
+import { escapeHtml, renderCommentThread, type ThreadNodeView } from "~/components/CommentThread";
+
+const EVIL = `<script>alert("x")</script><img src=x onerror=alert(1)> & 'q'`;
+
+const node = (id: number, extra: Partial<ThreadNodeView> = {}): ThreadNodeView => ({
+  id,
+  authorName: `Author ${id}`,
+  authorUrl: "",
+  bodyHtml: `<p>Body ${id}</p>`,
+  createdAt: "2026-12-02T14:05:09.000Z",
+  status: "approved",
+  userId: null,
+  depth: 1,
+  inReplyTo: null,
+  replies: [],
+  ...extra,
+});
+
+/** Elements and attributes as a browser's parser reads them. */
+function parse(html: string) {
+  const elements: { name: string; attributes: Record<string, string> }[] = [];
+  let text = "";
+  const parser = new Parser({
+    onopentag: (name, attributes) => elements.push({ name, attributes }),
+    ontext: (t) => (text += t),
+  }, { decodeEntities: true });
+  parser.write(html);
+  parser.end();
+  return { elements, text };
+}
+
+describe("the thread's HTML", () => {
+  it("escapes as React does", () => {
+    expect(escapeHtml(`a&b<c>d"e'f`)).toBe("a&amp;b&lt;c&gt;d&quot;e&#x27;f");
+    expect(escapeHtml(42)).toBe("42");
+  });
+
+  it("lets no name, link, path or ticker open a tag or leave its attribute", () => {
+    const thread = [
+      node(1, {
+        authorName: EVIL,
+        authorUrl: `https://example.com/"><script>alert(1)</script>`,
+        moreReplies: true,
+        sentiment: "bullish",
+        disclosures: [{ symbol: `X"><b>`, exchange: "A<S>X", position: "long", connected: true }],
+        replies: [node(2, { depth: 2, authorName: EVIL, inReplyTo: { id: 1, authorName: EVIL } })],
+      }),
+    ];
+    const html = renderCommentThread(thread, { articlePath: `/embed?url=x&q="><script>` });
+    const { elements, text } = parse(html);
+    expect(elements.map((e) => e.name)).not.toContain("script");
+    expect(elements.map((e) => e.name)).not.toContain("img");
+    expect(elements.map((e) => e.name)).not.toContain("b");
+    expect(text).toContain(EVIL);
+    const author = elements.find((e) => e.attributes.class === "comment__author")!;
+    expect(author.attributes.href).toBe(`https://example.com/"><script>alert(1)</script>`);
+    const reply = elements.find((e) => e.attributes["aria-label"]?.startsWith("Reply to"))!;
+    expect(reply.attributes["aria-label"]).toBe(`Reply to ${EVIL}`);
+    expect(reply.attributes.href).toBe(`/embed?url=x&q="><script>&replytocom=1#respond`);
+    expect(elements.find((e) => e.attributes.href?.startsWith("/tickers/"))!.attributes.href).toBe("/tickers/A%3CS%3EX/X%22%3E%3Cb%3E");
+  });
+
+  it("marks held, hidden and ignored comments, and links members and conversations", () => {
+    const thread = [
+      node(1, { hidden: true, moreReplies: true, replies: [node(2, { depth: 2, status: "pending" }), node(3, { depth: 2, userId: 7 })] }),
+      node(4, { userId: 9, moreReplies: true }),
+    ];
+    const html = renderCommentThread(thread, { articlePath: "/articles/a", ignoredUserIds: [7] });
+    expect(html).toContain(`<li id="comment-1" class="comment comment--depth-1 comment--hidden">`);
+    expect(html).toContain("This comment is hidden pending review by the moderators.");
+    expect(html).not.toContain("Body 1");
+    expect(html).toContain(`<a href="/articles/a?thread=1#comment-1">More replies</a>`);
+    expect(html).toContain(`<a href="/articles/a?thread=4#comment-4">More replies to Author 4</a>`);
+    expect(html).toContain(`<li id="comment-2" class="comment comment--depth-2 comment--held">`);
+    expect(html).toContain("Your comment is awaiting moderation.");
+    expect(html).not.toContain("replytocom=2");
+    expect(html).toContain(`<li id="comment-3" class="comment comment--depth-2 comment--ignored"><details class="comment__ignored"><summary>1 comment from a member you ignore</summary>`);
+    expect(html).toContain(`<a class="comment__author" href="/users/9">Author 4</a>`);
+    expect(html).toContain(`<time dateTime="2026-12-02T14:05:09.000Z">December 2, 2026 at 14:05 UTC</time>`);
+    expect(html).toContain(`<div class="comment__content"><p>Body 4</p></div>`);
+  });
+
+  it("writes disclosures and sentiment beside the comment", () => {
+    const html = renderCommentThread(
+      [
+        node(1, {
+          sentiment: "bearish",
+          disclosures: [
+            { symbol: "MP", exchange: "NYSE", position: "short", connected: true },
+            { symbol: "LYC", exchange: "ASX", position: "none", connected: false },
+          ],
+        }),
+      ],
+      { articlePath: "/articles/a" },
+    );
+    expect(parse(html).text).toContain("BearishPaid or connected: $MPDiscloses: short $MP; no position in $LYC");
+  });
+});
