@@ -1,4 +1,4 @@
-// The thread as HTML, rendered on the server only (app/lib/article-view.server.tsx),
+// The thread as HTML, rendered on the server only (app/composition/article-view.server.tsx),
 // cached, and put in the page as is (ServerHtml): so it uses plain links, not
 // Remix's <Link> (the page turns same-site clicks on them into client-side
 // navigations). Written as strings, not React: a page of 200 comments is thousands
