@@ -5,6 +5,11 @@
 // of elements, and React's server render of them was the largest part of a rendered
 // page's CPU; this writes the same markup for a fraction of it. Every value that
 // is not the stored (sanitized) comment HTML goes through `escapeHtml`.
+//
+// One rendering serves every reader: where a member's comment would be collapsed
+// for a reader who ignores that member, the HTML records the place (`IgnoreMark`),
+// and `collapseIgnored` puts the collapse in for that reader. So ignoring someone
+// does not make the thread personal (rendered again for each of that reader's pages).
 import { formatDateTime } from "./DateTime";
 import { withQuery } from "~/lib/thread-links";
 import { POSITION_WORDS, SENTIMENT_LABELS, type DisclosurePosition, type Sentiment } from "~/lib/disclosure";
@@ -72,31 +77,66 @@ function author(node: ThreadNodeView): string {
   return `<a class="comment__author" href="${escapeHtml(node.authorUrl)}" rel="nofollow ugc noopener">${name}</a>`;
 }
 
-function replies(node: ThreadNodeView, articlePath: string, ignored: ReadonlySet<number>): string {
-  let html = "";
+/** Where a reader who ignores `userId` gets `text` put in (see collapseIgnored). */
+export interface IgnoreMark {
+  at: number;
+  userId: number;
+  text: string;
+}
+
+export interface ThreadHtml {
+  /** The thread as every reader who ignores none of its authors sees it. */
+  html: string;
+  /** In order of `at`. */
+  ignoreMarks: IgnoreMark[];
+}
+
+const IGNORED_CLASS = " comment--ignored";
+// Collapsed, openable without script; its replies (from others) stay in place.
+const IGNORED_OPEN = `<details class="comment__ignored"><summary>1 comment from a member you ignore</summary>`;
+const IGNORED_CLOSE = "</details>";
+
+/** Accumulates the HTML as parts, with the offsets of the ignore marks. */
+class Writer {
+  parts: string[] = [];
+  length = 0;
+  marks: IgnoreMark[] = [];
+  write(text: string) {
+    this.parts.push(text);
+    this.length += text.length;
+  }
+  mark(userId: number, text: string) {
+    this.marks.push({ at: this.length, userId, text });
+  }
+}
+
+function replies(out: Writer, node: ThreadNodeView, articlePath: string): void {
   if (node.replies.length) {
-    html += `<ol class="comment-list comment-list--children">${node.replies.map((reply) => commentItem(reply, articlePath, ignored)).join("")}</ol>`;
+    out.write(`<ol class="comment-list comment-list--children">`);
+    for (const reply of node.replies) commentItem(out, reply, articlePath);
+    out.write(`</ol>`);
   }
   if (node.moreReplies) {
     const href = `${withQuery(articlePath)}thread=${node.id}#comment-${node.id}`;
-    html += `<p class="comment__more"><a href="${escapeHtml(href)}">More replies${node.hidden ? "" : ` to ${escapeHtml(node.authorName)}`}</a></p>`;
+    out.write(`<p class="comment__more"><a href="${escapeHtml(href)}">More replies${node.hidden ? "" : ` to ${escapeHtml(node.authorName)}`}</a></p>`);
   }
-  return html;
 }
 
-function commentItem(node: ThreadNodeView, articlePath: string, ignored: ReadonlySet<number>): string {
+function commentItem(out: Writer, node: ThreadNodeView, articlePath: string): void {
   const id = escapeHtml(node.id);
   const depth = escapeHtml(node.depth);
   if (node.hidden) {
     // Its place in the conversation stays, so the replies under it still read in order.
-    return (
+    out.write(
       `<li id="comment-${id}" class="comment comment--depth-${depth} comment--hidden">` +
-      `<article class="comment__body" aria-label="Hidden comment"><p class="comment__hidden">This comment is hidden pending review by the moderators.</p></article>` +
-      `${replies(node, articlePath, ignored)}</li>`
+        `<article class="comment__body" aria-label="Hidden comment"><p class="comment__hidden">This comment is hidden pending review by the moderators.</p></article>`,
     );
+    replies(out, node, articlePath);
+    out.write(`</li>`);
+    return;
   }
   const held = node.status === "pending";
-  const isIgnored = node.userId != null && ignored.has(node.userId);
+  const member = node.userId ?? null;
   const name = escapeHtml(node.authorName);
   const inReplyTo = node.inReplyTo
     ? `<span class="comment__in-reply-to"> in reply to <a href="#comment-${escapeHtml(node.inReplyTo.id)}">${escapeHtml(node.inReplyTo.authorName || "a hidden comment")}</a></span>`
@@ -107,23 +147,44 @@ function commentItem(node: ThreadNodeView, articlePath: string, ignored: Readonl
       `<a href="${escapeHtml(`${withQuery(articlePath)}replytocom=${node.id}#respond`)}" aria-label="Reply to ${name}" rel="nofollow">Reply</a> ` +
       // Members report a comment to the moderators; a guest is asked to log in first.
       `<a class="comment__report" href="/comments/${id}/report" aria-label="Report the comment by ${name}" rel="nofollow">Report</a></p>`;
-  const body =
+  out.write(`<li id="comment-${id}" class="comment comment--depth-${depth}${held ? " comment--held" : ""}`);
+  if (member !== null) out.mark(member, IGNORED_CLASS);
+  out.write(`">`);
+  if (member !== null) out.mark(member, IGNORED_OPEN);
+  out.write(
     `<article class="comment__body" aria-label="Comment by ${name}">` +
-    `<header class="comment__meta">${author(node)}${inReplyTo}` +
-    `<a class="comment__permalink" href="#comment-${id}"><time dateTime="${escapeHtml(node.createdAt)}">${escapeHtml(formatDateTime(new Date(node.createdAt)))}</time></a></header>` +
-    (held ? `<p class="comment__held">Your comment is awaiting moderation.</p>` : "") +
-    disclosures(node) +
-    `<div class="comment__content">${node.bodyHtml}</div>` +
-    actions +
-    `</article>`;
-  const classes = `comment comment--depth-${depth}${held ? " comment--held" : ""}${isIgnored ? " comment--ignored" : ""}`;
-  // An ignored member's comment: collapsed, openable without script; its replies (from others) stay in place.
-  const shown = isIgnored ? `<details class="comment__ignored"><summary>1 comment from a member you ignore</summary>${body}</details>` : body;
-  return `<li id="comment-${id}" class="${classes}">${shown}${replies(node, articlePath, ignored)}</li>`;
+      `<header class="comment__meta">${author(node)}${inReplyTo}` +
+      `<a class="comment__permalink" href="#comment-${id}"><time dateTime="${escapeHtml(node.createdAt)}">${escapeHtml(formatDateTime(new Date(node.createdAt)))}</time></a></header>` +
+      (held ? `<p class="comment__held">Your comment is awaiting moderation.</p>` : "") +
+      disclosures(node) +
+      `<div class="comment__content">${node.bodyHtml}</div>` +
+      actions +
+      `</article>`,
+  );
+  if (member !== null) out.mark(member, IGNORED_CLOSE);
+  replies(out, node, articlePath);
+  out.write(`</li>`);
 }
 
-/** The page of the thread as HTML. `ignoredUserIds`: the viewer's ignored members, whose comments are collapsed. */
-export function renderCommentThread(thread: ThreadNodeView[], options: { articlePath: string; ignoredUserIds?: readonly number[] }): string {
-  const ignored = new Set(options.ignoredUserIds ?? []);
-  return `<ol class="comment-list">${thread.map((node) => commentItem(node, options.articlePath, ignored)).join("")}</ol>`;
+/** The page of the thread as HTML, with the places where an ignored member's comment is collapsed. */
+export function renderCommentThread(thread: ThreadNodeView[], options: { articlePath: string }): ThreadHtml {
+  const out = new Writer();
+  out.write(`<ol class="comment-list">`);
+  for (const node of thread) commentItem(out, node, options.articlePath);
+  out.write(`</ol>`);
+  return { html: out.parts.join(""), ignoreMarks: out.marks };
+}
+
+/** The thread for a reader who ignores `ignoredUserIds`: their comments collapsed. */
+export function collapseIgnored(thread: ThreadHtml, ignoredUserIds: readonly number[]): string {
+  if (ignoredUserIds.length === 0) return thread.html;
+  const ignored = new Set(ignoredUserIds);
+  let html = "";
+  let from = 0;
+  for (const mark of thread.ignoreMarks) {
+    if (!ignored.has(mark.userId)) continue;
+    html += thread.html.slice(from, mark.at) + mark.text;
+    from = mark.at;
+  }
+  return from === 0 ? thread.html : html + thread.html.slice(from);
 }

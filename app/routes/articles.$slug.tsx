@@ -5,14 +5,13 @@ import { CategoryLinks } from "~/components/CategoryLinks";
 import { CommentForm } from "~/components/CommentForm";
 import { ServerHtml } from "~/components/ServerHtml";
 import { JsonLd } from "~/components/JsonLd";
-import { scriptSafeJson } from "~/lib/server-fragments";
 import { ThreadPager } from "~/components/ThreadPager";
 import { DateTime } from "~/components/DateTime";
 import { ShareLinks } from "~/components/ShareLinks";
 import { getPublishedArticle } from "~/models/articles.server";
 import { getReplyTarget } from "~/models/comments.server";
 import { CLOSED_MESSAGE } from "~/lib/moderation-text";
-import { loadArticleView } from "~/composition/article-view.server";
+import { articleJsonLdText, loadArticleView } from "~/composition/article-view.server";
 import { articleCacheTag } from "~/lib/cache-tags";
 import { handleCommentPost } from "~/composition/comment-post.server";
 import { readHeldCommentIds } from "~/composition/held-comments.server";
@@ -83,8 +82,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const shareUrl = publicUrl(context, `/articles/${article.slug}`);
   context.fragments?.set(THREAD_ELEMENT_ID, view.threadHtml);
   // What crawlers read: the article and the page's comments as text (as big as the thread's text), also once.
-  const jsonLd = newsArticleJsonLd({ article, url: shareUrl, comments: view.ldComments });
-  context.fragments?.set(JSON_LD_ELEMENT_ID, scriptSafeJson(jsonLd));
+  if (context.fragments) context.fragments.set(JSON_LD_ELEMENT_ID, articleJsonLdText(view, shareUrl));
   const replyToId = replyToParam(url);
   // The member's own part of the page: watching this thread, and their "Notify me of replies" default.
   const [replyTo, follow] = await Promise.all([
@@ -104,7 +102,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       sentiment: view.sentiment,
       replyTo,
       shareUrl,
-      jsonLd: context.fragments ? null : jsonLd,
+      jsonLd: context.fragments ? null : newsArticleJsonLd({ article, url: shareUrl, comments: view.ldComments }),
     },
     { headers: articleCacheTag(article.id) },
   );

@@ -270,7 +270,7 @@ describe("reports cannot be weaponised", () => {
     const conversation = await getConversationPage(t.db, article.id, commentId);
     expect(conversation?.thread[0]).toMatchObject({ id: commentId, hidden: true });
 
-    const html = renderCommentThread(page.thread, { articlePath: `/articles/${article.slug}` });
+    const html = renderCommentThread(page.thread, { articlePath: `/articles/${article.slug}` }).html;
     expect(html).toContain("hidden pending review");
     expect(html).toContain("A reply that stays readable");
     expect(html).toContain("And its own reply");

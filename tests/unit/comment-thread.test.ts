@@ -3,7 +3,10 @@
 // markup must keep what readers and the page's tests rely on.
 import { Parser } from "htmlparser2";
 import { describe, expect, it } from "vitest";
-import { escapeHtml, renderCommentThread, type ThreadNodeView } from "~/components/CommentThread";
+import { collapseIgnored, escapeHtml, renderCommentThread, type ThreadNodeView } from "~/components/CommentThread";
+
+const render = (thread: ThreadNodeView[], articlePath: string, ignoredUserIds: number[] = []) =>
+  collapseIgnored(renderCommentThread(thread, { articlePath }), ignoredUserIds);
 
 const EVIL = `<script>alert("x")</script><img src=x onerror=alert(1)> & 'q'`;
 
@@ -51,7 +54,7 @@ describe("the thread's HTML", () => {
         replies: [node(2, { depth: 2, authorName: EVIL, inReplyTo: { id: 1, authorName: EVIL } })],
       }),
     ];
-    const html = renderCommentThread(thread, { articlePath: `/embed?url=x&q="><script>` });
+    const html = render(thread, `/embed?url=x&q="><script>`);
     const { elements, text } = parse(html);
     expect(elements.map((e) => e.name)).not.toContain("script");
     expect(elements.map((e) => e.name)).not.toContain("img");
@@ -70,7 +73,7 @@ describe("the thread's HTML", () => {
       node(1, { hidden: true, moreReplies: true, replies: [node(2, { depth: 2, status: "pending" }), node(3, { depth: 2, userId: 7 })] }),
       node(4, { userId: 9, moreReplies: true }),
     ];
-    const html = renderCommentThread(thread, { articlePath: "/articles/a", ignoredUserIds: [7] });
+    const html = render(thread, "/articles/a", [7]);
     expect(html).toContain(`<li id="comment-1" class="comment comment--depth-1 comment--hidden">`);
     expect(html).toContain("This comment is hidden pending review by the moderators.");
     expect(html).not.toContain("Body 1");
@@ -86,7 +89,7 @@ describe("the thread's HTML", () => {
   });
 
   it("writes disclosures and sentiment beside the comment", () => {
-    const html = renderCommentThread(
+    const html = render(
       [
         node(1, {
           sentiment: "bearish",
@@ -96,8 +99,34 @@ describe("the thread's HTML", () => {
           ],
         }),
       ],
-      { articlePath: "/articles/a" },
+      "/articles/a",
     );
     expect(parse(html).text).toContain("BearishPaid or connected: $MPDiscloses: short $MP; no position in $LYC");
+  });
+
+  it("renders once for every reader: each sees only the members they ignore collapsed", () => {
+    const thread = [
+      node(1, { userId: 7, replies: [node(2, { depth: 2, userId: 9 }), node(3, { depth: 2 })] }),
+      node(4, { userId: 9, status: "pending" }),
+      node(5, { userId: 11 }),
+    ];
+    const shared = renderCommentThread(thread, { articlePath: "/articles/a" });
+    const before = shared.html;
+    const collapsed = (html: string) => [...html.matchAll(/<li id="comment-(\d+)" class="[^"]*comment--ignored"><details class="comment__ignored">/g)].map((m) => Number(m[1]));
+    expect(collapsed(collapseIgnored(shared, []))).toEqual([]);
+    expect(collapseIgnored(shared, [])).toBe(before);
+    expect(collapsed(collapseIgnored(shared, [7]))).toEqual([1]);
+    expect(collapsed(collapseIgnored(shared, [9]))).toEqual([2, 4]);
+    expect(collapsed(collapseIgnored(shared, [7, 9, 11, 12]))).toEqual([1, 2, 4, 5]);
+    expect(collapsed(collapseIgnored(shared, [12]))).toEqual([]);
+    // Every collapse is closed where its comment ends, before the replies (which stay in place).
+    const both = collapseIgnored(shared, [7, 9]);
+    expect(both.match(/<details/g)).toHaveLength(3);
+    expect(both.match(/<\/details>/g)).toHaveLength(3);
+    expect(both).toContain(`</article></details><ol class="comment-list comment-list--children"><li id="comment-2"`);
+    // The shared rendering is never changed by a reader's view of it.
+    expect(shared.html).toBe(before);
+    // Without the marks put in, the collapsed page is exactly the shared one.
+    expect(both.replace(/ comment--ignored|<details class="comment__ignored"><summary>1 comment from a member you ignore<\/summary>|<\/details>/g, "")).toBe(before);
   });
 });
