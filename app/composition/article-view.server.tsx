@@ -11,7 +11,7 @@ import { getPublishedArticle, type ArticleDetail } from "../models/articles.serv
 import { getCommentingRules, type CommentingRules } from "../models/commenting.server";
 import { getConversationPage, getThreadPage, parseThreadCursor, formatThreadCursor } from "../models/threads.server";
 import type { ArticleViewCache } from "./article-view-cache.server";
-import { articleTag } from "../lib/page-cache.server";
+import { articleTag } from "../lib/tagged-cache";
 import { ldComments, newsArticleJsonLd, type LdComment } from "./structured-data.server";
 import { scriptSafeJson } from "../lib/server-fragments";
 import { parseId } from "../lib/params";

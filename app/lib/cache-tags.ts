@@ -1,4 +1,4 @@
-// How a route opts its page into the guest page cache (scripts/page-cache-http.ts):
+// How a route opts its page into the guest page cache (app/composition/page-cache.server.ts):
 // its loader sends this header naming what the page shows, and its `headers`
 // export passes it on. The header never reaches the browser. No header: the
 // page is never cached. Safe to import anywhere (no server code).

@@ -55,7 +55,7 @@ function replyToParam(url: URL): number | null {
 const THREAD_ELEMENT_ID = "comment-thread";
 const JSON_LD_ELEMENT_ID = "article-json-ld";
 
-// Guests' copies of this page may be cached (scripts/page-cache-http.ts): the
+// Guests' copies of this page may be cached (app/composition/page-cache.server.ts): the
 // loader names the article, and any change to it or its comments drops them.
 export const headers: HeadersFunction = pageHeaders;
 

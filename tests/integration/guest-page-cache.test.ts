@@ -4,7 +4,9 @@
 // header) is ever served to anyone else; ETag/304 and Cache-Control.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import http from "node:http";
 import path from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { freePort } from "../../db/embedded";
@@ -60,6 +62,20 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`never happened: ${what}`);
+}
+
+/** One request, its body as the bytes sent (fetch would decompress them). */
+function raw(pathname: string, headers: Record<string, string>, method = "GET"): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${pathname}`, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 function postComment(slug: string, fields: Record<string, string>, cookie?: string) {
@@ -212,5 +228,38 @@ describe("personal pages are never shared", () => {
     for (let i = 0; i < 3; i++) expect(await page(`/articles/${memberFirst.slug}`)).not.toContain("Zelda Member");
     expect(await page(`/`, { Cookie: cookie })).toContain("Zelda Member");
     expect(await page(`/`)).not.toContain("Zelda Member");
+  });
+});
+
+describe("a guest's page, compressed once", () => {
+  it("is sent in brotli, gzip or plain as Accept-Encoding asks, the same bytes rendered and from memory", async () => {
+    const article = await createArticle(t.db, { title: "Compressed once" });
+    const pathname = `/articles/${article.slug}`;
+    const rendered = await raw(pathname, { "Accept-Encoding": "gzip, deflate, br" });
+    expect(rendered.status).toBe(200);
+    expect(rendered.headers["content-encoding"]).toBe("br");
+    expect(rendered.headers.vary).toBe("Accept-Encoding, Cookie");
+    const html = brotliDecompressSync(rendered.body).toString("utf8");
+    expect(html).toContain("Compressed once");
+
+    const fromMemory = await raw(pathname, { "Accept-Encoding": "gzip, deflate, br" });
+    expect(fromMemory.body.equals(rendered.body)).toBe(true);
+    expect(fromMemory.headers.etag).toBe(rendered.headers.etag);
+    expect(Number(fromMemory.headers["content-length"])).toBe(fromMemory.body.length);
+
+    const zipped = await raw(pathname, { "Accept-Encoding": "br;q=0.5, gzip" });
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(zipped.body).toString("utf8")).toBe(html);
+
+    const plain = await raw(pathname, { "Accept-Encoding": "identity" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.toString("utf8")).toBe(html);
+    expect(plain.headers.etag).toBe(rendered.headers.etag);
+
+    const head = await raw(pathname, { "Accept-Encoding": "gzip" }, "HEAD");
+    expect(head.status).toBe(200);
+    expect(head.headers["content-encoding"]).toBe("gzip");
+    expect(Number(head.headers["content-length"])).toBe(zipped.body.length);
+    expect(head.body.length).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ import { saveArticle } from "~/models/articles.server";
 import { loader as tickerLoader } from "~/routes/tickers.$exchange.$symbol";
 import { loader as homeLoader } from "~/routes/_index";
 import { useTestDatabase } from "../support/db";
-import { createArticle, createComment } from "../support/factories";
+import { createArticle, createCategory, createComment } from "../support/factories";
 
 const t = useTestDatabase();
 
@@ -260,6 +260,34 @@ describe("ticker feeds", () => {
     expect(await listPersonalFeedArticles(t.db, user.userId)).toEqual([]);
     await setTickerFollow(t.db, { userId: user.userId, tickerId: lyc, level: "following" });
     expect((await listPersonalFeedArticles(t.db, user.userId)).map((a) => a.id)).toEqual([tagged.id]);
+  });
+});
+
+describe("the personal feed and /following", () => {
+  it("follow one rule: watched and followed categories and tickers, less what is in a muted category or of a muted ticker", async () => {
+    const { listPersonalFeedArticles } = await import("~/models/feeds.server");
+    const { getFollowingPage, setCategoryFollow } = await import("~/models/follows.server");
+    const mp = await ticker("MP", "NYSE", "MP Materials");
+    const lyc = await ticker("LYC", "ASX", "Lynas Rare Earths");
+    const china = await createCategory(t.db, "china-rule", "China");
+    const published = new Date(Date.now() - 60_000);
+    const article = (slug: string, categorySlugs: string[], tickerIds: number[]) =>
+      saveArticle(t.db, { slug, title: slug, highlights: [], bodyMarkdown: "x", byline: "Desk", publishedAt: published, categorySlugs, tickerIds });
+    const plain = await article("china-plain", [china.slug], []);
+    const ofMutedTicker = await article("china-mp", [china.slug], [mp]);
+    const ofFollowedTicker = await article("lyc-only", [], [lyc]);
+    await createArticle(t.db, { slug: "elsewhere" });
+    const user = await createUser(t.db, { email: "rule@example.com", displayName: "Rule", password: "a long enough password", emailVerified: true });
+    if (!user.ok) throw new Error("user");
+    await setCategoryFollow(t.db, { userId: user.userId, categoryId: china.id, level: "following" });
+    await setTickerFollow(t.db, { userId: user.userId, tickerId: lyc, level: "watching" });
+    await setTickerFollow(t.db, { userId: user.userId, tickerId: mp, level: "muted" });
+
+    const feed = (await listPersonalFeedArticles(t.db, user.userId)).map((a) => a.id).sort();
+    const following = (await getFollowingPage(t.db, { userId: user.userId })).articles.map((a) => a.id).sort();
+    expect(feed).toEqual([plain.id, ofFollowedTicker.id].sort());
+    expect(feed).not.toContain(ofMutedTicker.id);
+    expect(following).toEqual(feed);
   });
 });
 
