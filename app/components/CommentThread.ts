@@ -12,6 +12,7 @@
 // does not make the thread personal (rendered again for each of that reader's pages).
 import { formatDateTime } from "./DateTime";
 import { withQuery } from "~/lib/thread-links";
+import { tickerPath } from "~/lib/ticker-paths";
 import { POSITION_WORDS, SENTIMENT_LABELS, type DisclosurePosition, type Sentiment } from "~/lib/disclosure";
 
 export interface ThreadNodeView {
@@ -42,16 +43,15 @@ export function escapeHtml(value: string | number): string {
   return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
 }
 
-function tickerHref(t: { exchange: string; symbol: string }) {
-  return `/tickers/${encodeURIComponent(t.exchange)}/${encodeURIComponent(t.symbol)}`;
-}
-
 function tickerLink(t: { exchange: string; symbol: string }) {
-  return `<a href="${escapeHtml(tickerHref(t))}">$${escapeHtml(t.symbol)}</a>`;
+  return `<a href="${escapeHtml(tickerPath(t))}">$${escapeHtml(t.symbol)}</a>`;
 }
 
-/** "Discloses: long $LYC; no position in $MP" and, standing out, "Paid or connected: $MP". */
-function disclosures(node: ThreadNodeView): string {
+/**
+ * "Discloses: long $LYC; no position in $MP" and, standing out, "Paid or connected: $MP".
+ * The moderation queue shows the same as React (./Disclosures.tsx); a unit test keeps them alike.
+ */
+export function disclosuresHtml(node: Pick<ThreadNodeView, "sentiment" | "disclosures">): string {
   const list = node.disclosures ?? [];
   if (list.length === 0 && !node.sentiment) return "";
   const connected = list.filter((d) => d.connected);
@@ -92,7 +92,8 @@ export interface ThreadHtml {
 }
 
 const IGNORED_CLASS = " comment--ignored";
-// Collapsed, openable without script; its replies (from others) stay in place.
+// Collapsed, openable without script; its replies (from others) stay in place. The
+// same markup as ./IgnoredCollapse.tsx, which the other pages with comments use.
 const IGNORED_OPEN = `<details class="comment__ignored"><summary>1 comment from a member you ignore</summary>`;
 const IGNORED_CLOSE = "</details>";
 
@@ -156,7 +157,7 @@ function commentItem(out: Writer, node: ThreadNodeView, articlePath: string): vo
       `<header class="comment__meta">${author(node)}${inReplyTo}` +
       `<a class="comment__permalink" href="#comment-${id}"><time dateTime="${escapeHtml(node.createdAt)}">${escapeHtml(formatDateTime(new Date(node.createdAt)))}</time></a></header>` +
       (held ? `<p class="comment__held">Your comment is awaiting moderation.</p>` : "") +
-      disclosures(node) +
+      disclosuresHtml(node) +
       `<div class="comment__content">${node.bodyHtml}</div>` +
       actions +
       `</article>`,

@@ -29,7 +29,7 @@ import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContex
 // The adapter's own Express-to-Fetch request (URL, headers, body, abort on close);
 // its handler is replaced here because the page cache needs Remix's Response itself.
 import { createRemixRequest } from "@remix-run/express/dist/server.js";
-import { CACHE_TAG_HEADER as TAG_HEADER, UNCHANGED_HEADER as UNCHANGED } from "../lib/cache-tags";
+import { CACHE_TAG_HEADER as TAG_HEADER, CACHE_UNTIL_HEADER as UNTIL, UNCHANGED_HEADER as UNCHANGED } from "../lib/cache-tags";
 import { makeEtag, notModified } from "../lib/conditional-get";
 import { PUBLIC_FEED_PATH } from "../lib/feed-paths";
 import { parseId, parseInstantCursor } from "../lib/params";
@@ -46,6 +46,16 @@ export const PERSONAL_COOKIES = ["assay_session", "assay_held"] as const;
 
 /** Response header by which a route opts a page in, naming what it shows (never sent to the browser). */
 export const CACHE_TAG_HEADER = TAG_HEADER.toLowerCase();
+
+/** Response header giving the moment a tagged page goes out of date by time alone (never sent). */
+export const CACHE_UNTIL_HEADER = UNTIL.toLowerCase();
+
+/** The moment named by CACHE_UNTIL_HEADER, in ms since the epoch; undefined when absent or unreadable. */
+export function parseCacheUntil(value: string | null | undefined): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? at : undefined;
+}
 
 /** Response header by which an action says its write changed nothing a guest sees (never sent). */
 export const UNCHANGED_HEADER = UNCHANGED.toLowerCase();
@@ -186,6 +196,7 @@ const NOT_KEPT = new Set([
   "connection",
   "keep-alive",
   CACHE_TAG_HEADER,
+  CACHE_UNTIL_HEADER,
   UNCHANGED_HEADER,
   "x-assay-queries",
   // Sent per request (only over https), never replayed from memory.
@@ -306,7 +317,7 @@ export function guestPages(cache: PageCache | null, options: GuestPageOptions = 
     res.statusMessage = response.statusText;
     res.status(response.status);
     for (const [name, value] of response.headers) {
-      if (name !== CACHE_TAG_HEADER && name !== UNCHANGED_HEADER) res.append(name, value);
+      if (name !== CACHE_TAG_HEADER && name !== CACHE_UNTIL_HEADER && name !== UNCHANGED_HEADER) res.append(name, value);
     }
     if (read && (isPersonalRequest(req.headers.cookie) || res.hasHeader("set-cookie"))) res.setHeader("Cache-Control", PERSONAL_CACHE_CONTROL);
 
@@ -335,7 +346,8 @@ export function guestPages(cache: PageCache | null, options: GuestPageOptions = 
       return;
     }
     // Stored only if nothing it shows changed since the render began; sent either way.
-    const stored = cache.store(lead.ticket, lead.key, page, [...tags, pathTag(pathOfKey(lead.key))]);
+    const until = parseCacheUntil(response.headers.get(CACHE_UNTIL_HEADER));
+    const stored = cache.store(lead.ticket, lead.key, page, [...tags, pathTag(pathOfKey(lead.key))], until);
     lead.settle(stored ? page : null);
     // Sent as a hit would be: the page's own headers, and this request's HSTS (not the page's).
     const hsts = res.getHeader("strict-transport-security");

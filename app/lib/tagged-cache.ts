@@ -70,12 +70,14 @@ export class TaggedCache<V> implements Invalidatable {
   private floor = 0;
   private readonly flights = new Map<string, Flight<V>>();
   private on = true;
+  private readonly now: () => number;
   readonly counters = { hits: 0, misses: 0, stored: 0, rejected: 0, invalidations: 0 };
 
   constructor(options: TaggedCacheOptions<V>) {
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.ttlMs = options.ttlMs ?? 60_000;
     this.sizeOf = options.sizeOf;
+    this.now = options.now ?? Date.now;
     this.entries = new LRUCache<string, Entry<V>>({
       maxSize: this.maxBytes,
       sizeCalculation: (entry, key) => this.sizeOf(entry.value) + key.length,
@@ -150,15 +152,20 @@ export class TaggedCache<V> implements Invalidatable {
     return flight.settle;
   }
 
-  /** Keep a rendered value, unless something it shows changed since `ticket` (or the cache is off). */
-  store(ticket: Ticket, key: string, value: V, tags: string[]): boolean {
+  /**
+   * Keep a rendered value, unless something it shows changed since `ticket` (or the cache is off).
+   * `until` (ms on this cache's clock) ends its life sooner than the TTL: when time alone changes it.
+   */
+  store(ticket: Ticket, key: string, value: V, tags: string[], until?: number): boolean {
     if (!this.on || ticket < this.floor || tags.some((tag) => (this.invalidatedAt.get(tag) ?? -1) > ticket)) {
       this.counters.rejected++;
       return false;
     }
+    const ttl = until === undefined ? this.ttlMs : Math.min(this.ttlMs, until - this.now());
+    if (ttl <= 0) return false;
     // One value may not take more than a quarter of the memory.
     if (this.sizeOf(value) + key.length > this.maxBytes / 4) return false;
-    this.entries.set(key, { value, tags });
+    this.entries.set(key, { value, tags }, { ttl });
     for (const tag of tags) {
       let keys = this.byTag.get(tag);
       if (!keys) this.byTag.set(tag, (keys = new Set()));

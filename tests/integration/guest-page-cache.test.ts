@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { freePort } from "../../db/embedded";
 import { approveComment } from "~/models/moderation.server";
+import { saveTicker } from "~/models/tickers.server";
 import { createUser } from "~/models/users.server";
 import { startSession } from "~/composition/session.server";
 import { ROOTS_PER_PAGE } from "~/models/threads.server";
@@ -88,6 +89,30 @@ function postComment(slug: string, fields: Record<string, string>, cookie?: stri
 }
 
 describe("a guest's page", () => {
+  it("lives no longer than its own time limit: the home page's trending box is rendered again when a counted comment leaves the 24 hours, with no write", async () => {
+    const saved = await saveTicker(t.db, null, { symbol: "FADE", exchange: "ASX", companyName: "Fading Minerals", aliases: "" });
+    if (!saved.ok) throw new Error(JSON.stringify(saved));
+    const article = await createArticle(t.db);
+    const { commentId } = await createComment(t.db, article.id, { body: "$FADE is quiet today" });
+    await approveComment(t.db, { commentId });
+    // Counted for six more seconds. Moved back without a notice: only the time limit can drop the page.
+    await sql`alter table comment_tickers disable trigger user`.execute(t.db);
+    try {
+      await t.db.updateTable("comment_tickers").set({ created_at: new Date(Date.now() - 86_400_000 + 6_000) } as never).where("comment_id", "=", commentId).execute();
+    } finally {
+      await sql`alter table comment_tickers enable trigger user`.execute(t.db);
+    }
+    await eventually(async () => (await page("/")).includes("Fading Minerals"), "the home page shows the new ticker");
+    const first = await get("/");
+    expect(first.headers.get("x-assay-cache-until")).toBeNull();
+    expect(await first.text()).toContain("Fading Minerals");
+    const cached = await get("/");
+    expect(cached.headers.get("etag")).toBeTruthy();
+    expect(await cached.text()).toContain("Fading Minerals");
+    await new Promise((r) => setTimeout(r, 6_500));
+    expect(await page("/")).not.toContain("Fading Minerals");
+  });
+
   it("comes from memory, with an ETag (304 when unchanged) and a Cache-Control a CDN can use, until PostgreSQL says it changed", async () => {
     const article = await createArticle(t.db, { title: "Cached title" });
     const first = await get(`/articles/${article.slug}`);

@@ -3,7 +3,11 @@
 // markup must keep what readers and the page's tests rely on.
 import { Parser } from "htmlparser2";
 import { describe, expect, it } from "vitest";
-import { collapseIgnored, escapeHtml, renderCommentThread, type ThreadNodeView } from "~/components/CommentThread";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { collapseIgnored, disclosuresHtml, escapeHtml, renderCommentThread, type ThreadNodeView } from "~/components/CommentThread";
+import { Disclosures } from "~/components/Disclosures";
+import { IgnoredCollapse } from "~/components/IgnoredCollapse";
 
 const render = (thread: ThreadNodeView[], articlePath: string, ignoredUserIds: number[] = []) =>
   collapseIgnored(renderCommentThread(thread, { articlePath }), ignoredUserIds);
@@ -128,5 +132,30 @@ describe("the thread's HTML", () => {
     expect(shared.html).toBe(before);
     // Without the marks put in, the collapsed page is exactly the shared one.
     expect(both.replace(/ comment--ignored|<details class="comment__ignored"><summary>1 comment from a member you ignore<\/summary>|<\/details>/g, "")).toBe(before);
+  });
+});
+
+describe("the thread's strings and the React pieces other pages use", () => {
+  it("write disclosures as the moderation queue's Disclosures does", () => {
+    const cases: Pick<ThreadNodeView, "sentiment" | "disclosures">[] = [
+      { sentiment: null, disclosures: [] },
+      { sentiment: "bullish", disclosures: [] },
+      {
+        sentiment: "bearish",
+        disclosures: [
+          { symbol: "MP", exchange: "NYSE", position: "long", connected: true },
+          { symbol: "600111", exchange: "SSE", position: "undisclosed", connected: true },
+          { symbol: `X"<&>`, exchange: "A S/X", position: "none", connected: false },
+        ],
+      },
+    ];
+    for (const node of cases) expect(disclosuresHtml(node)).toBe(renderToStaticMarkup(createElement(Disclosures, { node })));
+  });
+
+  it("collapse an ignored member's comment as IgnoredCollapse does", () => {
+    const html = render([node(1, { userId: 7 })], "/articles/a", [7]);
+    const body = html.slice(html.indexOf("<article"), html.indexOf("</article>") + "</article>".length);
+    const collapsed = renderToStaticMarkup(createElement(IgnoredCollapse, { ignored: true }, createElement("x-body")));
+    expect(html).toContain(collapsed.replace("<x-body></x-body>", body));
   });
 });

@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { cacheKey, chooseEncoding, isPersonalRequest, keepPage, parseCacheTags } from "~/composition/page-cache.server";
+import { cacheKey, chooseEncoding, isPersonalRequest, keepPage, parseCacheTags, parseCacheUntil } from "~/composition/page-cache.server";
 import { makeEtag, notModified } from "~/lib/conditional-get";
 import { TaggedCache, articleTag, parseInvalidation, pathTag } from "~/lib/tagged-cache";
 import { formatThreadCursor, parseThreadCursor } from "~/models/threads.server";
@@ -84,6 +84,15 @@ describe("tags and notices", () => {
   });
 });
 
+describe("a page's time limit", () => {
+  it("reads the route's ISO moment, and nothing from what is not one", () => {
+    expect(parseCacheUntil("2026-12-02T03:00:00.000Z")).toBe(Date.UTC(2026, 11, 2, 3));
+    expect(parseCacheUntil("soon")).toBeUndefined();
+    expect(parseCacheUntil(undefined)).toBeUndefined();
+    expect(parseCacheUntil(null)).toBeUndefined();
+  });
+});
+
 describe("conditional requests and encodings", () => {
   it("matches an ETag, weak or strong, in a list, or *", () => {
     const etag = makeEtag(Buffer.from("page"));
@@ -144,6 +153,24 @@ function cache(options: { maxBytes?: number; ttlMs?: number; now?: () => number 
 }
 
 describe("TaggedCache", () => {
+  it("ends a value's life at the moment it names, when that comes before its time to live (trending's 24 hours)", () => {
+    let now = 1_000;
+    const c = cache({ ttlMs: 60_000, now: () => now });
+    expect(c.store(c.begin(), "/", "home", ["list"], now + 500)).toBe(true);
+    // A moment named after the TTL does not lengthen it.
+    expect(c.store(c.begin(), "/categories", "list", ["list"], now + 120_000)).toBe(true);
+    now += 499;
+    expect(c.get("/")).toBe("home");
+    now += 2;
+    expect(c.get("/")).toBeUndefined();
+    expect(c.get("/categories")).toBe("list");
+    now += 60_000;
+    expect(c.get("/categories")).toBeUndefined();
+    // Already past: not kept at all.
+    expect(c.store(c.begin(), "/", "home", ["list"], now)).toBe(false);
+    expect(c.get("/")).toBeUndefined();
+  });
+
   it("keeps a value and drops it when one of its tags is invalidated", () => {
     const c = cache();
     expect(c.store(c.begin(), "/articles/a", "A", [articleTag(1)])).toBe(true);
