@@ -18,7 +18,6 @@ import type { ReactNode } from "react";
 import { DATABASE_UNAVAILABLE_TEXT, DATABASE_UNAVAILABLE_TITLE } from "./lib/database-unavailable";
 import { getCurrentUser, sessionCookieUpdate } from "./composition/session.server";
 import { listCategories } from "./models/categories.server";
-import { countUnreadNotifications } from "./models/notifications.server";
 import { hasRole, type Role } from "./lib/roles";
 import { isEmbedMatch } from "./lib/embed-route";
 
@@ -36,8 +35,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // Sliding sessions: the cookie again when Lucia extended the session; a blank one when it is over.
     sessionCookieUpdate(request, context),
   ]);
-  // The header's badge (members only: a guest's header is the same for all, and cached).
-  const unread = user ? await countUnreadNotifications(context.db, user.id) : 0;
+  // The header's badge (members only: a guest's header is the same for all, and cached), read with the session.
+  const unread = user?.unreadNotifications ?? 0;
   return json(
     { categories, user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null, unreadNotifications: unread },
     cookie ? { headers: { "Set-Cookie": cookie } } : undefined,

@@ -8,7 +8,7 @@ import { commentToken, INTENT_LABELS, type QueueIntent } from "~/lib/moderation-
 import type { QueueTab } from "~/lib/queue-tabs";
 import { mayChangeCommentOf, ROLE_LABELS, ROLES, type Role } from "~/lib/roles";
 import type { QueueItem } from "~/lib/queue-items";
-import { Disclosures } from "./CommentThread";
+import { Disclosures } from "./Disclosures";
 import { DateTime } from "./DateTime";
 import { MemberLabels } from "./MemberLabels";
 

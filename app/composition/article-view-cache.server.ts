@@ -10,6 +10,6 @@ export function createArticleViewCache(options: Omit<TaggedCacheOptions<ArticleV
   // Strings are UTF-16 in memory: two bytes a character.
   return new TaggedCache<ArticleView>({
     ...options,
-    sizeOf: (view) => 2 * (view.threadHtml.length + view.article.bodyHtml.length) + 4096,
+    sizeOf: (view) => 2 * (view.thread.html.length + view.article.bodyHtml.length) + 48 * view.thread.ignoreMarks.length + 4096,
   });
 }

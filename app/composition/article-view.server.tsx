@@ -4,23 +4,23 @@
 // or member, until PostgreSQL's NOTIFY says the article or its comments changed
 // (the same channel as the guest page cache). A reader with held comments of
 // their own gets a thread built for them alone, never stored.
-import { renderToStaticMarkup } from "react-dom/server";
 import type { DB } from "../../db/connection";
-import { CommentThread } from "../components/CommentThread";
+import { collapseIgnored, renderCommentThread, type ThreadHtml } from "../components/CommentThread";
 import type { ThreadPagination } from "../components/ThreadPager";
 import { getPublishedArticle, type ArticleDetail } from "../models/articles.server";
 import { getCommentingRules, type CommentingRules } from "../models/commenting.server";
 import { getConversationPage, getThreadPage, parseThreadCursor, formatThreadCursor } from "../models/threads.server";
 import type { ArticleViewCache } from "./article-view-cache.server";
 import { articleTag } from "../lib/tagged-cache";
-import { ldComments, type LdComment } from "./structured-data.server";
+import { ldComments, newsArticleJsonLd, type LdComment } from "./structured-data.server";
+import { scriptSafeJson } from "../lib/server-fragments";
 import { parseId } from "../lib/params";
 import { sentimentFor, type SentimentFigures } from "../models/sentiment.server";
 
 export interface ArticleView {
   article: ArticleDetail;
-  /** The page of the thread, as HTML ("" when there is nothing to show). */
-  threadHtml: string;
+  /** The page of the thread, as HTML ("" when there is nothing to show), for every reader alike. */
+  thread: ThreadHtml;
   pagination: ThreadPagination;
   /** Whether the article takes comments (and from whom). Closing by age shows within the cache's TTL. */
   commenting: CommentingRules;
@@ -28,16 +28,26 @@ export interface ArticleView {
   ldComments: LdComment[];
   /** Bullish / Bearish in the last 7 days beside the 30 days before (approved comments). */
   sentiment: SentimentFigures;
+  /** The page's JSON-LD as written in the document, once per view and address (see articleJsonLdText). */
+  jsonLdText: { url: string; text: string } | null;
+}
+
+/** The view as one reader sees it: the thread with the comments of members they ignore collapsed. */
+export interface ReaderArticleView extends ArticleView {
+  threadHtml: string;
 }
 
 export type { ArticleViewCache };
+
+// Each reader's copy of a view, to the view it was made from (which may be shared, in the cache).
+const sharedOf = new WeakMap<ReaderArticleView, ArticleView>();
 
 export interface ArticleViewRequest {
   slug: string;
   url: URL;
   /** The viewer's own held comments (from their cookie): makes the view personal. */
   heldCommentIds: number[];
-  /** Members the viewer ignores: makes the view personal too (their comments collapsed). */
+  /** Members the viewer ignores: their comments collapsed in the shared view (CommentThread's ignore marks). */
   ignoredUserIds?: readonly number[];
   /** "guest", or the member's role: views are kept per kind of viewer. */
   viewer: string;
@@ -51,14 +61,19 @@ export async function loadArticleView(
   db: DB,
   cache: ArticleViewCache | null | undefined,
   input: ArticleViewRequest,
-): Promise<ArticleView | null> {
+): Promise<ReaderArticleView | null> {
   const after = parseThreadCursor(input.url.searchParams.get("after"));
   const conversationId = parseId(input.url.searchParams.get("thread"));
   const ignoredUserIds = input.ignoredUserIds ?? [];
-  const shared = cache && input.heldCommentIds.length === 0 && ignoredUserIds.length === 0 ? cache : null;
+  const shared = cache && input.heldCommentIds.length === 0 ? cache : null;
+  const forReader = (view: ArticleView): ReaderArticleView => {
+    const reader = { ...view, threadHtml: collapseIgnored(view.thread, ignoredUserIds) };
+    sharedOf.set(reader, view);
+    return reader;
+  };
   const key = `${input.slug}|${conversationId ?? ""}|${after ? formatThreadCursor(after) : ""}|${input.viewer}${input.variant ? `|${input.variant}` : ""}`;
   const hit = shared?.get(key);
-  if (hit) return hit;
+  if (hit) return forReader(hit);
   const ticket = shared?.begin() ?? 0;
 
   const article = await getPublishedArticle(db, input.slug);
@@ -73,7 +88,7 @@ export async function loadArticleView(
   const articlePath = input.articlePath ? input.articlePath(article.slug) : `/articles/${article.slug}`;
   const view: ArticleView = {
     article,
-    threadHtml: page.thread.length ? renderToStaticMarkup(<CommentThread thread={page.thread} articlePath={articlePath} ignoredUserIds={ignoredUserIds} />) : "",
+    thread: page.thread.length ? renderCommentThread(page.thread, { articlePath }) : { html: "", ignoreMarks: [] },
     pagination: {
       nextCursor: page.nextCursor,
       continued: Boolean(after) && !conversationId,
@@ -82,7 +97,21 @@ export async function loadArticleView(
     commenting,
     ldComments: ldComments(page.thread),
     sentiment: sentiment.article!,
+    jsonLdText: null,
   };
   shared?.store(ticket, key, view, [articleTag(article.id)]);
-  return view;
+  return forReader(view);
+}
+
+/**
+ * The JSON-LD of the article page, serialized for its <script>: as big as the
+ * thread's text, so written once per shared view (and canonical address) and kept
+ * with it, not again for every reader.
+ */
+export function articleJsonLdText(view: ReaderArticleView, url: string): string {
+  const kept = sharedOf.get(view);
+  if (kept?.jsonLdText?.url === url) return kept.jsonLdText.text;
+  const text = scriptSafeJson(newsArticleJsonLd({ article: view.article, url, comments: view.ldComments }));
+  if (kept) kept.jsonLdText = { url, text };
+  return text;
 }

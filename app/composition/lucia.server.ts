@@ -24,6 +24,7 @@ function createLucia(db: DB) {
       role: attributes.role,
       emailVerified: attributes.emailVerified,
       ignoredUserIds: attributes.ignoredUserIds,
+      unreadNotifications: attributes.unreadNotifications,
     }),
   });
 }

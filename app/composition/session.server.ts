@@ -23,6 +23,8 @@ export interface CurrentUser {
   emailVerified: boolean;
   /** Members whose comments are collapsed for this one. */
   ignoredUserIds: number[];
+  /** Unread notifications (the header's badge), as of this request's session check. */
+  unreadNotifications: number;
 }
 
 type Context = Pick<AppLoadContext, "db">;
@@ -54,7 +56,14 @@ async function checkSession(db: DB, token: string | null): Promise<SessionState>
   const { user, session } = await getLucia(db).validateSession(token);
   if (!user || !session) return { user: null, session: null, token };
   return {
-    user: { id: user.id, displayName: user.displayName, role: user.role, emailVerified: user.emailVerified, ignoredUserIds: user.ignoredUserIds },
+    user: {
+      id: user.id,
+      displayName: user.displayName,
+      role: user.role,
+      emailVerified: user.emailVerified,
+      ignoredUserIds: user.ignoredUserIds,
+      unreadNotifications: user.unreadNotifications,
+    },
     session,
     token,
   };

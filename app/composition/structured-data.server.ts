@@ -1,7 +1,7 @@
 // What crawlers read about an article: JSON-LD NewsArticle with its approved
 // comments (first page) as Comment items. Names, dates and text only: a
 // commenter's email is never part of a thread node, so it cannot reach here.
-import { htmlToText } from "../lib/markdown.server";
+import { sanitizedHtmlToText } from "../lib/markdown.server";
 import type { ArticleDetail } from "../models/articles.server";
 import type { ThreadNode } from "../models/comments.server";
 
@@ -17,7 +17,7 @@ export function ldComments(thread: ThreadNode[]): LdComment[] {
   const out: LdComment[] = [];
   const walk = (nodes: ThreadNode[]) => {
     for (const node of nodes) {
-      if (node.status === "approved") out.push({ id: node.id, author: node.authorName, dateCreated: node.createdAt, text: htmlToText(node.bodyHtml) });
+      if (node.status === "approved") out.push({ id: node.id, author: node.authorName, dateCreated: node.createdAt, text: sanitizedHtmlToText(node.bodyHtml) });
       walk(node.replies);
     }
   };

@@ -23,6 +23,8 @@ export interface UserAttributes {
   emailVerified: boolean;
   /** Members this one ignores: read with the session, so every page can collapse their comments at no extra query. */
   ignoredUserIds: number[];
+  /** The header's badge, read with the session too (an index-only count, notifications_unread_idx). */
+  unreadNotifications: number;
 }
 
 const STORED_KEY = /^[0-9a-f]{64}$/;
@@ -43,6 +45,7 @@ export class KyselySessionAdapter implements Adapter {
         "users.role",
         "users.email_verified_at",
         sql<number[] | null>`(select array_agg(i.ignored_user_id) from member_ignores i where i.user_id = users.id)`.as("ignored_user_ids"),
+        sql<string | null>`(select count(*) from notifications n where n.user_id = users.id and n.read_at is null)`.as("unread_notifications"),
       ])
       .where("sessions.id", "=", hashToken(sessionId))
       .executeTakeFirst();
@@ -61,6 +64,7 @@ export class KyselySessionAdapter implements Adapter {
         role: row.role,
         emailVerified: row.email_verified_at !== null,
         ignoredUserIds: row.ignored_user_ids ?? [],
+        unreadNotifications: Number(row.unread_notifications ?? 0),
       },
     };
     return [session, user];

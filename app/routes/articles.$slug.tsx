@@ -4,13 +4,14 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CategoryLinks } from "~/components/CategoryLinks";
 import { CommentForm } from "~/components/CommentForm";
 import { ServerHtml } from "~/components/ServerHtml";
+import { JsonLd } from "~/components/JsonLd";
 import { ThreadPager } from "~/components/ThreadPager";
 import { DateTime } from "~/components/DateTime";
 import { ShareLinks } from "~/components/ShareLinks";
 import { getPublishedArticle } from "~/models/articles.server";
 import { getReplyTarget } from "~/models/comments.server";
 import { CLOSED_MESSAGE } from "~/lib/moderation-text";
-import { loadArticleView } from "~/composition/article-view.server";
+import { articleJsonLdText, loadArticleView } from "~/composition/article-view.server";
 import { articleCacheTag } from "~/lib/cache-tags";
 import { handleCommentPost } from "~/composition/comment-post.server";
 import { readHeldCommentIds } from "~/composition/held-comments.server";
@@ -43,7 +44,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { name: "twitter:card", content: "summary" },
     { name: "twitter:title", content: article.title },
     { name: "twitter:description", content: article.excerpt },
-    { "script:ld+json": data.jsonLd },
     ...feedLinks([{ title: `Comments on ${article.title} (RSS)`, href: `${shareUrl}/comments.xml`, format: "rss" }]),
   ];
 };
@@ -53,6 +53,7 @@ function replyToParam(url: URL): number | null {
 }
 
 const THREAD_ELEMENT_ID = "comment-thread";
+const JSON_LD_ELEMENT_ID = "article-json-ld";
 
 // Guests' copies of this page may be cached (app/composition/page-cache.server.ts): the
 // loader names the article, and any change to it or its comments drops them.
@@ -80,11 +81,15 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { article } = view;
   const shareUrl = publicUrl(context, `/articles/${article.slug}`);
   context.fragments?.set(THREAD_ELEMENT_ID, view.threadHtml);
+  // What crawlers read: the article and the page's comments as text (as big as the thread's text), also once.
+  if (context.fragments) context.fragments.set(JSON_LD_ELEMENT_ID, articleJsonLdText(view, shareUrl));
   const replyToId = replyToParam(url);
-  const replyTo = replyToId ? await getReplyTarget(db, article.id, replyToId) : null;
-  const { commenting } = view;
   // The member's own part of the page: watching this thread, and their "Notify me of replies" default.
-  const follow = user ? await getArticleFollowState(db, user.id, article.id) : null;
+  const [replyTo, follow] = await Promise.all([
+    replyToId ? getReplyTarget(db, article.id, replyToId) : null,
+    user ? getArticleFollowState(db, user.id, article.id) : null,
+  ]);
+  const { commenting } = view;
   return json(
     {
       member: user ? { displayName: user.displayName, emailVerified: user.emailVerified } : null,
@@ -97,7 +102,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       sentiment: view.sentiment,
       replyTo,
       shareUrl,
-      jsonLd: newsArticleJsonLd({ article, url: shareUrl, comments: view.ldComments }),
+      jsonLd: context.fragments ? null : newsArticleJsonLd({ article, url: shareUrl, comments: view.ldComments }),
     },
     { headers: articleCacheTag(article.id) },
   );
@@ -114,13 +119,16 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   });
 }
 
+// One formatter for every render (toLocaleString makes a new one each call).
+const countFormat = new Intl.NumberFormat("en-US");
+
 function commentsHeading(count: number, title: string) {
   if (count === 0) return `No comments yet on “${title}”`;
-  return `${count === 1 ? "1 comment" : `${count.toLocaleString("en-US")} comments`} on “${title}”`;
+  return `${count === 1 ? "1 comment" : `${countFormat.format(count)} comments`} on “${title}”`;
 }
 
 export default function ArticleRoute() {
-  const { article, threadHtml, pagination, replyTo, shareUrl, member, commenting, follow, sentiment } = useLoaderData<typeof loader>();
+  const { article, threadHtml, pagination, replyTo, shareUrl, member, commenting, follow, sentiment, jsonLd } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const articlePath = `/articles/${article.slug}`;
   const formAction = replyTo ? `${articlePath}?replytocom=${replyTo.id}` : articlePath;
@@ -183,6 +191,7 @@ export default function ArticleRoute() {
           />
         )}
       </section>
+      <JsonLd id={JSON_LD_ELEMENT_ID} json={jsonLd} />
     </article>
   );
 }

@@ -3,9 +3,7 @@
 // it and stops further reports; a raid of fresh or unconfirmed accounts cannot.
 import { describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
-import { CommentThread } from "~/components/CommentThread";
+import { renderCommentThread } from "~/components/CommentThread";
 import { getReplyTarget, getThreadComments } from "~/models/comments.server";
 import { getModerationSettings, saveModerationSettings } from "~/models/moderation-settings.server";
 import { getConversationPage, getThreadPage } from "~/models/threads.server";
@@ -272,7 +270,7 @@ describe("reports cannot be weaponised", () => {
     const conversation = await getConversationPage(t.db, article.id, commentId);
     expect(conversation?.thread[0]).toMatchObject({ id: commentId, hidden: true });
 
-    const html = renderToStaticMarkup(createElement(CommentThread, { thread: page.thread, articlePath: `/articles/${article.slug}` }));
+    const html = renderCommentThread(page.thread, { articlePath: `/articles/${article.slug}` }).html;
     expect(html).toContain("hidden pending review");
     expect(html).toContain("A reply that stays readable");
     expect(html).toContain("And its own reply");

@@ -223,7 +223,11 @@ describe("pages for crawlers", () => {
     expect(tags).toContainEqual({ tagName: "link", rel: "canonical", href: "https://forum.example.com/articles/crawled" });
     expect(tags).toContainEqual({ property: "og:url", content: "https://forum.example.com/articles/crawled" });
     expect(tags).toContainEqual({ name: "twitter:card", content: "summary" });
-    expect(tags).toContainEqual({ "script:ld+json": data.jsonLd });
+    // In a document the JSON-LD goes in the page once (app/components/JsonLd.tsx), not again in the loader data.
+    const fragments = new Map<string, string>();
+    const documentData = await (await articlePage.loader({ request: get("/articles/crawled", undefined), params: { slug: "crawled" }, context: { ...context(), fragments } } as any)).json();
+    expect(documentData.jsonLd).toBeNull();
+    expect(JSON.parse(fragments.get("article-json-ld")!)).toEqual(data.jsonLd);
   });
 
   it("lists published articles with lastmod and categories in /sitemap.xml, and /robots.txt points at it", async () => {

@@ -84,8 +84,28 @@ describe("the session cookie", () => {
     const id = await member("editor");
     const cookie = await signIn(id);
     const user = await getCurrentUser(request("/", cookie), ctx());
-    expect(user).toEqual({ id, displayName: "A editor", role: "editor", emailVerified: true, ignoredUserIds: [] });
+    expect(user).toEqual({ id, displayName: "A editor", role: "editor", emailVerified: true, ignoredUserIds: [], unreadNotifications: 0 });
     expect(await getCurrentUser(request("/"), ctx())).toBeNull();
+  });
+
+  it("reads the header's unread count with the session: the member's own unread notifications only", async () => {
+    const id = await member();
+    const other = await member("moderator");
+    const cookie = await signIn(id);
+    // One article notification per member and article: an article each.
+    const notify = async (userId: number, readAt: Date | null) => {
+      const article = await t.db
+        .insertInto("articles")
+        .values({ slug: `counted-${Math.random().toString(36).slice(2)}`, title: "Counted", excerpt: "", body_markdown: "x", body_html: "<p>x</p>", byline: "" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await t.db.insertInto("notifications").values({ user_id: userId, kind: "article", article_id: article.id, read_at: readAt }).execute();
+    };
+    await notify(id, null);
+    await notify(id, null);
+    await notify(id, new Date());
+    await notify(other, null);
+    expect((await getCurrentUser(request("/", cookie), ctx()))?.unreadNotifications).toBe(2);
   });
 });
 

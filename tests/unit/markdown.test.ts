@@ -1,6 +1,6 @@
 import { Parser } from "htmlparser2";
 import { describe, expect, it } from "vitest";
-import { markdownToText, renderArticleMarkdown, renderCommentMarkdown } from "~/lib/markdown.server";
+import { htmlToText, markdownToText, renderArticleMarkdown, renderCommentMarkdown, sanitizedHtmlToText } from "~/lib/markdown.server";
 
 // Payloads from the usual XSS cheat sheets: raw tags, event handlers, dangerous
 // URL schemes (plain, encoded, mixed case), and Markdown's own link and image forms.
@@ -117,5 +117,29 @@ describe("article Markdown", () => {
 
   it("makes plain text for excerpts", () => {
     expect(markdownToText("**Bold** & [a link](https://x.example)\n\n- item")).toBe("Bold & a link item");
+  });
+});
+
+describe("plain text of a stored comment body", () => {
+  const BODIES = [
+    ...XSS_PAYLOADS,
+    "Plain words.",
+    "**Bold**, _em_, ~~gone~~ and `a < b && c > d` in code",
+    "```\nif (a < b) { return \"x\" > 'y'; }\n```",
+    "> quoted\n>\n> twice\n\nThen a list:\n\n- one\n- two & three\n\n1. first\n2. second",
+    'A [link "with" quotes](https://example.com/?a=1&b=<2> "Title > here") and <https://example.com/x?y=1&z=2>',
+    "Fish & chips, 5 < 6 > 4, \"quoted\" and 'single', &copy; &nbsp; &#169; &#x263A;",
+    "Line one\nline two\n\n\n   spaced    out   ",
+    "<p>raw <b>html</b> <span title='a>b'>kept text</span></p>",
+    "$LYC to the moon; tags <3 and >_<",
+    "tab\there,\u00a0no-break\u2003em space \r\n crlf \t \n mixed",
+    "    indented code\n\twith a tab",
+  ];
+  it.each(BODIES)("reads %s as sanitize-html does", (markdown) => {
+    const html = renderCommentMarkdown(markdown);
+    expect(sanitizedHtmlToText(html)).toBe(htmlToText(html));
+  });
+  it("reads each entity once", () => {
+    expect(sanitizedHtmlToText(renderCommentMarkdown("Write &amp;lt; for <"))).toBe("Write &lt; for <");
   });
 });
