@@ -157,7 +157,7 @@ describe("the thread's strings and the React pieces other pages use", () => {
   it("collapse an ignored member's comment as IgnoredCollapse does", () => {
     const html = render([node(1, { userId: 7 })], "/articles/a", [7]);
     const body = html.slice(html.indexOf("<article"), html.indexOf("</article>") + "</article>".length);
-    const collapsed = renderToStaticMarkup(createElement(IgnoredCollapse, { ignored: true }, createElement("x-body")));
+    const collapsed = renderToStaticMarkup(createElement(IgnoredCollapse, { ignored: true, children: createElement("x-body") }));
     expect(html).toContain(collapsed.replace("<x-body></x-body>", body));
   });
 
