@@ -12,7 +12,7 @@ import { createDb, resolveDatabase, type DB } from "../db/connection";
 import type { EmbeddedServer } from "../db/embedded";
 import { migrateToLatest } from "../db/migrate";
 import { demoAccountsWanted, seed, seedDemoAccounts } from "../db/seed";
-import { isDatabaseUnavailable } from "../app/lib/database-unavailable.server";
+import { isDatabaseUnavailable, onUnhandledRejection } from "../app/lib/database-unavailable.server";
 import { startWorker } from "../app/jobs/worker.server";
 import { workerConcurrency } from "../app/models/mail-fanout.server";
 import { createApp, loadBuild, startCaches, type Caches } from "./server";
@@ -265,6 +265,8 @@ async function runWebProcess() {
 }
 
 async function main() {
+  // A library's dropped promise that failed because the database blinked must not end the forum.
+  process.on("unhandledRejection", onUnhandledRejection());
   if (cluster.isWorker) return runWebProcess();
   const processes = webConcurrency(process.env.WEB_CONCURRENCY);
   // Development rebuilds and reloads one process; several would each need telling.

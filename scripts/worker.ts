@@ -7,6 +7,10 @@ import { createDb, resolveDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import { startWorker } from "../app/jobs/worker.server";
 import { workerConcurrency } from "../app/models/mail-fanout.server";
+import { onUnhandledRejection } from "../app/lib/database-unavailable.server";
+
+// A library's dropped promise that failed because the database blinked must not end the worker.
+process.on("unhandledRejection", onUnhandledRejection());
 
 const { url, embedded } = await resolveDatabase();
 const concurrency = workerConcurrency();

@@ -47,3 +47,17 @@ export function databaseUnavailableResponse(): Response {
     headers: { ...retryAfterHeaders(), "Content-Type": "text/plain; charset=utf-8" },
   });
 }
+
+/**
+ * For `process.on("unhandledRejection")`: a promise some library dropped that failed
+ * only because PostgreSQL was away (graphile-worker 0.17 does not await its
+ * completeJob, so a restart mid-job rejects with nobody listening) is logged, not
+ * a reason to exit. Anything else is thrown again, and Node exits on it as it
+ * would have without us.
+ */
+export function onUnhandledRejection(log: (line: string) => void = console.warn) {
+  return (reason: unknown): void => {
+    if (!isDatabaseUnavailable(reason)) throw reason;
+    log(`[assay] the database was away for a background step (${reason instanceof Error ? reason.message : String(reason)}); carrying on`);
+  };
+}

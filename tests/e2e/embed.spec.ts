@@ -168,9 +168,11 @@ test("a member logs in through the popup on the forum's origin, and the frame sh
   await expect(popup).toHaveURL(/\/login\?redirectTo=%2Fembed%2Flogin$/);
   await popup.getByLabel("Email *").fill(email);
   await popup.getByLabel("Password *").fill("embed e2e password long");
-  await popup.getByRole("button", { name: "Log in" }).click();
   // The popup hands the frame its ticket and closes; the frame reloads as the member.
-  await popup.waitForEvent("close");
+  // Listened for before the click: the popup may close before a later listener is attached.
+  const popupClosed = popup.waitForEvent("close", { timeout: 30_000 });
+  await popup.getByRole("button", { name: "Log in" }).click();
+  await popupClosed;
   await expect(frame.getByText("Logged in as")).toBeVisible();
   await expect(frame.getByRole("link", { name: "Framed Member" })).toBeVisible();
   await expect(frame.getByLabel("Name *")).toHaveCount(0);

@@ -1,7 +1,7 @@
 // Which errors mean "the database is away" (a 503 with Retry-After) and which mean
 // a bug (a 500): a wrong query must never hide behind "try again later".
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { isDatabaseUnavailable } from "~/lib/database-unavailable.server";
+import { isDatabaseUnavailable, onUnhandledRejection } from "~/lib/database-unavailable.server";
 import { outageLogger } from "../../scripts/database-unavailable-http";
 
 const withCode = (code: string, message = "x") => Object.assign(new Error(message), { code });
@@ -56,5 +56,20 @@ describe("outageLogger", () => {
     note(withCode("57P03", "the database system is starting up"), "GET /");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/starting up \(9 more since the last notice\)$/);
+  });
+});
+
+describe("a promise rejected with nobody listening", () => {
+  it("is logged when the database was away, and thrown again (Node exits as before) when it is anything else", () => {
+    const lines: string[] = [];
+    const handle = onUnhandledRejection((line) => lines.push(line));
+    expect(() => handle(withCode("57P01", "terminating connection due to administrator command"))).not.toThrow();
+    expect(() => handle(new Error("Connection terminated unexpectedly"))).not.toThrow();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/database was away.*terminating connection/);
+    const bug = new TypeError("cannot read properties of undefined");
+    expect(() => handle(bug)).toThrow(bug);
+    expect(() => handle(withCode("42P01", 'relation "nope" does not exist'))).toThrow(/nope/);
+    expect(lines).toHaveLength(2);
   });
 });
