@@ -9,6 +9,7 @@ import { demoAccountsWanted, seed, seedDemoAccounts } from "../db/seed";
 import { isDatabaseUnavailable } from "../app/lib/database-unavailable.server";
 import { startWorker } from "../app/jobs/worker.server";
 import { createApp, loadBuild, startCaches } from "./server";
+import { startBenchStats } from "./bench-stats-hook";
 
 // Whether production was asked for, before NODE_ENV is settled below (the demo accounts depend on it).
 const requestedNodeEnv = process.env.NODE_ENV;
@@ -33,6 +34,8 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
 }
 
 async function main() {
+  // Nothing unless `npm run bench` asks (ASSAY_BENCH_STATS_DIR).
+  startBenchStats("server");
   const { url, embedded } = await resolveDatabase();
   const db = createDb(url, { max: Number(process.env.DB_POOL_SIZE ?? 10) });
   // Pages and threads from memory, kept right by PostgreSQL's NOTIFY (not in development: the build changes).
