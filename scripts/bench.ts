@@ -169,6 +169,21 @@ async function autocannonProcess(spec: LoadSpec): Promise<LoadResult> {
   return JSON.parse(out.trim().split("\n").pop()!) as LoadResult;
 }
 
+/** One form POST (same origin), the answer as sent. */
+function postForm(url: string, origin: string, fields: Record<string, string>): Promise<RawResponse> {
+  const body = new URLSearchParams(fields).toString();
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: "POST", agent: false, headers: { origin, "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (c: Buffer) => chunks.push(c));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
 /** One load run (wrk, or autocannon in its own process), with the server's CPU time over it. */
 async function load(spec: LoadSpec, cpu?: CpuSource): Promise<Measured> {
   let before = NaN;
@@ -1194,6 +1209,23 @@ async function main() {
       const maxQueries = Math.max(...Object.values(queryCounts).flatMap((q) => [q.guest, q.member]));
       const emptyOk = !queryCounts["no comments"] || (queryCounts["no comments"].guest <= Math.min(...guestCounts) && queryCounts["no comments"].member <= Math.min(...memberCounts));
       measurements.queriesPerPage = queryCounts;
+      // And per comment POST (one from a guest with an approved comment, one from a new guest): each statement is a round trip.
+      const knownGuest = await largeDb.selectFrom("comments").select("author_email").where("status", "=", "approved").where("user_id", "is", null).limit(1).executeTakeFirstOrThrow();
+      const postQueries: Record<string, number> = {};
+      for (const [label, email] of [["known guest", knownGuest.author_email], ["new guest", `count-${Date.now()}@bench.example`]] as const) {
+        const answer = await postForm(`${c.url}/articles/${BENCH_SLUGS.post}`, c.url, {
+          comment: `Counting the statements of one post, as a ${label} (${Date.now()}).`,
+          author: "Bench counter",
+          email,
+          url: "",
+          comment_parent: "0",
+        });
+        if (answer.status !== 303) throw new Error(`counting POST as a ${label}: status ${answer.status}`);
+        postQueries[label] = Number(answer.headers["x-assay-queries"]);
+      }
+      measurements.queriesPerPost = postQueries;
+      log(`queries per comment POST: ${JSON.stringify(postQueries)}`);
+      row("SQL statements per comment POST", Object.entries(postQueries).map(([k, n]) => `${n} ${k}`).join(", "), "", "", "", "each a round trip to PostgreSQL");
       log(`queries per article page: ${JSON.stringify(queryCounts)}`);
       targets.queriesPerPage = {
         name: "SQL statements per article page (any thread size; guest, member), sentiment shown",
