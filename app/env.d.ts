@@ -1,7 +1,7 @@
 /// <reference types="@remix-run/dev" />
 /// <reference types="@remix-run/node" />
 import type { DB } from "../db/connection";
-import type { ArticleViewCache } from "./lib/article-view-cache.server";
+import type { ArticleViewCache } from "./composition/article-view-cache.server";
 
 declare module "@remix-run/node" {
   // What scripts/server.ts hands every loader and action.

@@ -16,7 +16,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { DATABASE_UNAVAILABLE_TEXT, DATABASE_UNAVAILABLE_TITLE } from "./lib/database-unavailable";
-import { getCurrentUser, sessionCookieUpdate } from "./lib/session.server";
+import { getCurrentUser, sessionCookieUpdate } from "./composition/session.server";
 import { listCategories } from "./models/categories.server";
 import { countUnreadNotifications } from "./models/notifications.server";
 import { hasRole, type Role } from "./lib/roles";

@@ -1,15 +1,14 @@
 // Row types for every table, in one Database interface (Kysely's convention).
 // Migrations never import this file: they are frozen in time and take Kysely<any>.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { CommentStatus, DisclosurePosition, FollowLevel, HoldMode, ReportReason, ReportState, Role, Sentiment } from "../app/lib/vocabulary";
+
+// The lists pages and the domain share are kept with the other pure words (app/lib
+// may not import db/); every module that reads them from here still can.
+export { COMMENT_STATUSES, DISCLOSURE_POSITIONS, FOLLOW_LEVELS, HOLD_MODES, REPORT_REASONS, REPORT_STATES, ROLES, SENTIMENTS } from "../app/lib/vocabulary";
+export type { CommentStatus, DisclosurePosition, FollowLevel, HoldMode, ReportReason, ReportState, Role, Sentiment };
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-
-export const COMMENT_STATUSES = ["pending", "approved", "spam", "trash"] as const;
-export type CommentStatus = (typeof COMMENT_STATUSES)[number];
-
-/** Account roles, lowest first: each role may do what the ones before it may (see app/lib/roles.ts). */
-export const ROLES = ["member", "moderator", "editor", "admin"] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface CategoriesTable {
   id: Generated<number>;
@@ -90,7 +89,6 @@ export interface CategorySlugRedirectsTable {
   created_at: Timestamp;
 }
 
-
 export interface ArticleCategoriesTable {
   article_id: number;
   category_id: number;
@@ -128,12 +126,6 @@ export interface CommentsTable {
   /** Bullish or Bearish, optional, set once with the comment (migration 0013). */
   sentiment: ColumnType<Sentiment | null, Sentiment | null | undefined, never>;
 }
-
-export const SENTIMENTS = ["bullish", "bearish"] as const;
-export type Sentiment = (typeof SENTIMENTS)[number];
-export const DISCLOSURE_POSITIONS = ["long", "short", "none", "undisclosed"] as const;
-/** A commenter's declared position in a ticker: "none" is No position, "undisclosed" Prefer not to say. */
-export type DisclosurePosition = (typeof DISCLOSURE_POSITIONS)[number];
 
 export interface SiteSecretsTable {
   name: string;
@@ -203,9 +195,6 @@ export interface RateLimitsTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
-export const HOLD_MODES = ["all", "first-time", "none"] as const;
-export type HoldMode = (typeof HOLD_MODES)[number];
-
 /** One row (id = true): the rules moderators tune at /moderation/settings. */
 export interface ModerationSettingsTable {
   id: Generated<boolean>;
@@ -230,12 +219,6 @@ export interface ModerationSettingsTable {
   updated_at: Timestamp;
   updated_by: ColumnType<number | null, number | null | undefined, number | null>;
 }
-
-export const REPORT_STATES = ["open", "dismissed", "upheld"] as const;
-export type ReportState = (typeof REPORT_STATES)[number];
-
-export const REPORT_REASONS = ["spam", "abuse", "off-topic", "promotion", "other"] as const;
-export type ReportReason = (typeof REPORT_REASONS)[number];
 
 export interface CommentReportsTable {
   id: Generated<number>;
@@ -291,10 +274,6 @@ export interface ModerationLogTable {
   reason: Generated<string>;
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
-
-/** Follow levels, as Discourse's watched categories (most mail first; muted hides the category). */
-export const FOLLOW_LEVELS = ["watching", "following", "daily", "weekly", "muted"] as const;
-export type FollowLevel = (typeof FOLLOW_LEVELS)[number];
 
 /** A member's level for one category (no row: not following). */
 export interface CategoryFollowsTable {

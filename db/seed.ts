@@ -9,7 +9,7 @@ import { cashtagMentions, recordCommentTickers } from "../app/models/tickers.ser
 import { createUser } from "../app/models/users.server";
 import { postComment } from "../app/models/comments.server";
 import { reportComment } from "../app/models/reports.server";
-import { hashIp } from "../app/lib/secrets.server";
+import { hashIp } from "../app/models/secrets.server";
 import type { Role } from "./schema";
 import { sql } from "kysely";
 import { randomBytes } from "node:crypto";

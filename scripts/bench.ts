@@ -42,7 +42,7 @@ import type { Database } from "../db/schema";
 import { createDatabaseIfMissing, dropDatabase, freePort, startEmbeddedPostgres, type EmbeddedServer } from "../db/embedded";
 import { migrateToLatest } from "../db/migrate";
 import { BENCH_SLUGS, BENCH_TICKERS, seedBench, type BenchSeedResult } from "../db/bench-seed";
-import { startSession } from "../app/lib/session.server";
+import { startSession } from "../app/composition/session.server";
 import { getPublishedArticle, listPublishedArticles } from "../app/models/articles.server";
 import { listCategories, getCategoryBySlug } from "../app/models/categories.server";
 import { getConversationPage, getThreadPage, parseThreadCursor } from "../app/models/threads.server";

@@ -6,7 +6,7 @@ import { access } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createDb, resolveDatabase, type DB } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
-import { formatImportSummary } from "../app/lib/import-summary";
+import { formatImportSummary } from "../app/composition/import-summary";
 import { ExportFileError } from "../app/lib/xml-stream.server";
 import { ImportError, type ImportSummary } from "../app/models/site-import.server";
 

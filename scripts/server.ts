@@ -13,7 +13,7 @@ import { bodyLimit } from "./body-limit";
 import { securityHeaders } from "./security-headers";
 import { trustedHost } from "./trusted-host";
 import { CACHE_TAG_HEADER, createPageCache, type PageCache } from "../app/lib/page-cache.server";
-import { createArticleViewCache, type ArticleViewCache } from "../app/lib/article-view-cache.server";
+import { createArticleViewCache, type ArticleViewCache } from "../app/composition/article-view-cache.server";
 import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
 import { QUERY_COUNT_HEADER, QueryCountPlugin, withQueryTally, type QueryTally } from "../app/lib/query-count.server";
 import { pageCacheMiddleware } from "./page-cache-http";

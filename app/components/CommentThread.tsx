@@ -1,5 +1,5 @@
 // The thread as HTML. Rendered on the server only, to a string
-// (app/lib/article-view.server.tsx), cached, and put in the page as is: so it uses
+// (app/composition/article-view.server.tsx), cached, and put in the page as is: so it uses
 // plain links, not Remix's <Link> (the page turns same-site clicks on them into
 // client-side navigations; see ServerHtml).
 import { createContext, useContext } from "react";
@@ -67,7 +67,7 @@ function Disclosures({ node }: { node: ThreadNodeView }) {
   );
 }
 
-/** Members the viewer ignores (a personal view only: see app/lib/article-view.server.tsx). */
+/** Members the viewer ignores (a personal view only: see app/composition/article-view.server.tsx). */
 const IgnoredMembers = createContext<ReadonlySet<number>>(new Set());
 
 function Author({ name, url, userId }: { name: string; url: string; userId?: number | null }) {

@@ -7,7 +7,7 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import { commentToken, INTENT_LABELS, type QueueIntent } from "~/lib/moderation-forms";
 import type { QueueTab } from "~/lib/queue-tabs";
 import { mayChangeCommentOf, ROLE_LABELS, ROLES, type Role } from "~/lib/roles";
-import type { QueueItem } from "~/models/moderation-queue.server";
+import type { QueueItem } from "~/lib/queue-items";
 import { DateTime } from "./DateTime";
 
 /** What the queue's action answers (JSON with JavaScript, or to a form sent without it that was refused). */

@@ -2,7 +2,7 @@
 // its crontab. `npm start` runs it in-process; `npm run worker` runs it alone.
 import { parseCronItems, run, type Runner, type TaskList } from "graphile-worker";
 import type { DB } from "../../db/connection";
-import { closeMailPool } from "../lib/mail.server";
+import { closeMailPool } from "../models/mail.server";
 import { fanOutArticle, wakeMailSendersIfDue, workerConcurrency } from "../models/mail-fanout.server";
 import { createAnnounceDueArticles } from "./tasks/announce_due_articles";
 import { createArticlePublished, type ArticlePublishedDeps } from "./tasks/article_published";

@@ -1,6 +1,6 @@
 // Disclosure and sentiment: the words and form fields shared by the comment form
 // (browser), the server that reads it, and the comment as shown. Pure.
-import { DISCLOSURE_POSITIONS, SENTIMENTS, type DisclosurePosition, type Sentiment } from "../../db/schema";
+import { DISCLOSURE_POSITIONS, SENTIMENTS, type DisclosurePosition, type Sentiment } from "./vocabulary";
 
 export { DISCLOSURE_POSITIONS, SENTIMENTS, type DisclosurePosition, type Sentiment };
 

@@ -1,6 +1,6 @@
 // The follow levels in the newsroom's words: shared by pages and the domain
 // (app/models/follows.server.ts). Safe to import anywhere (no server code).
-import { FOLLOW_LEVELS, type FollowLevel } from "../../db/schema";
+import { FOLLOW_LEVELS, type FollowLevel } from "./vocabulary";
 
 export { FOLLOW_LEVELS, type FollowLevel };
 

@@ -1,7 +1,7 @@
 // Form schemas of the moderation pages, in the style of app/lib/validation.ts: the
 // server parses FormData with them; messages go beside the fields. Safe for the browser.
 import { z } from "./zod";
-import { COMMENT_STATUSES, HOLD_MODES, REPORT_REASONS, type CommentStatus } from "../../db/schema";
+import { COMMENT_STATUSES, HOLD_MODES, REPORT_REASONS, type CommentStatus } from "./vocabulary";
 import { guestCommentSchema } from "./validation";
 import { parseWordList } from "./word-rules";
 import { MAX_ID } from "./params";

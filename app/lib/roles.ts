@@ -1,6 +1,6 @@
 // Roles rank member < moderator < editor < admin: a role may do everything the
 // roles below it may (an editor moderates, as on WordPress). Safe for the browser.
-import { ROLES, type Role } from "../../db/schema";
+import { ROLES, type Role } from "./vocabulary";
 
 export { ROLES, type Role };
 

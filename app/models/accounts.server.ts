@@ -8,9 +8,9 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { TokenPurpose } from "../../db/schema";
-import { sendMail } from "../lib/mail.server";
+import { sendMail } from "./mail.server";
 import { hashPassword, verifyPassword } from "../lib/passwords.server";
-import { hashIp } from "../lib/secrets.server";
+import { hashIp } from "./secrets.server";
 import { generateToken, hashToken } from "../lib/tokens.server";
 import { consumeRateLimit, refundRateLimit, resetRateLimit, type RateLimitRule } from "./rate-limits.server";
 import { endOtherSessions } from "./sessions.server";

@@ -9,7 +9,7 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { DeliveryStatus, MailKind } from "../../db/schema";
-import { escapeHtml, type MailMessage } from "../lib/mail.server";
+import { escapeHtml, type MailMessage } from "./mail.server";
 import { allowedOriginsFromEnv } from "../lib/origin.server";
 import { makeMailToken, type MailLinkSubject } from "./mail-links.server";
 

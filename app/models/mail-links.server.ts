@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { FollowLevel } from "../../db/schema";
-import { getSiteSecret } from "../lib/secrets.server";
+import { getSiteSecret } from "./secrets.server";
 
 /** What a mail was about, and so what its unsubscribe link can change. */
 export type MailLinkSubject =

@@ -3,12 +3,13 @@
 // This module reads authors' emails: its results go to moderator pages only.
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
-import type { CommentStatus, ReportState, Role } from "../../db/schema";
 import { bodyFingerprint } from "./moderation.server";
 import { isQueueTab, QUEUE_TAB_LABELS, QUEUE_TABS, type QueueTab } from "../lib/queue-tabs";
-import { reportSummaries, type ReportSummary } from "./reports.server";
+import { reportSummaries } from "./reports.server";
+import type { QueueItem } from "../lib/queue-items";
 
 export { isQueueTab, QUEUE_TAB_LABELS, QUEUE_TABS, type QueueTab };
+export type { QueueItem };
 
 export const QUEUE_PAGE_SIZE = 25;
 
@@ -40,34 +41,6 @@ export function formatQueueCursor(cursor: QueueCursor): string {
  * reported again, so any such report of an open-reported comment is current.)
  */
 const promotionReported = sql<boolean>`exists (select 1 from comment_reports r where r.comment_id = c.id and r.reason = 'promotion')`;
-
-export interface QueueItem {
-  id: number;
-  status: CommentStatus;
-  reportState: ReportState | null;
-  /** Hidden by member reports, pending review (still approved). */
-  hidden: boolean;
-  createdAt: string;
-  article: { id: number; slug: string; title: string };
-  parent: { id: number; authorName: string } | null;
-  author: {
-    name: string;
-    /** Shown on moderator pages only. */
-    email: string;
-    url: string;
-    member: { userId: number; role: Role; restricted: "banned" | "suspended" | null } | null;
-    /** Approved comments by the same author (member: account; guest: email), this one left out. */
-    approvedBefore: number;
-    /** Whether this guest's email or IP hash is blocked. */
-    guestBlocked: boolean;
-    hasIpHash: boolean;
-  };
-  heldReason: string | null;
-  bodyHtml: string;
-  bodyMarkdown: string;
-  bodyFingerprint: string;
-  reports: ReportSummary | null;
-}
 
 export interface QueuePage {
   tab: QueueTab;

@@ -35,7 +35,7 @@ export interface CommentCandidate {
   userId?: number | null;
   authorName?: string;
   authorUrl?: string;
-  /** The keyed hash of the poster's IP (app/lib/secrets.server.ts). */
+  /** The keyed hash of the poster's IP (app/models/secrets.server.ts). */
   ipHash?: string;
   /**
    * The tickers whose "I am paid by or connected to this company" box the author

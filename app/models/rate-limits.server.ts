@@ -5,7 +5,7 @@
 // concurrent requests (from any instance) never lose a count.
 //
 // Keys should not be personal data in clear: pass a keyed hash (see hashIp in
-// app/lib/secrets.server.ts) of an IP address or an email address.
+// app/models/secrets.server.ts) of an IP address or an email address.
 // Every function takes `db` first: the database or a transaction (a Transaction is a Kysely).
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";

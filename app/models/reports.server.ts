@@ -15,7 +15,8 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { REPORT_REASONS, type CommentStatus, type ReportReason } from "../../db/schema";
-import { hashIp } from "../lib/secrets.server";
+import type { ReportSummary } from "../lib/queue-items";
+import { hashIp } from "./secrets.server";
 import { hasRole } from "../lib/roles";
 import { logActions, resolveActor, SYSTEM_ACTOR } from "./moderation-log.server";
 import { getModerationSettings } from "./moderation-settings.server";
@@ -24,6 +25,7 @@ import { consumeRateLimit } from "./rate-limits.server";
 import { getPostingBlock } from "./restrictions.server";
 
 export { REPORT_REASONS, type ReportReason };
+export type { ReportSummary };
 
 /** Trusted reporters it takes to hide a comment. */
 export const REPORT_THRESHOLD = 3;
@@ -263,13 +265,6 @@ export async function dismissReports(
     ]);
     return { ok: true, before: comment.status, after } as const;
   });
-}
-
-export interface ReportSummary {
-  count: number;
-  reasons: { reason: ReportReason; label: string; count: number }[];
-  /** What members wrote with "other" (or any reason), newest first. */
-  notes: string[];
 }
 
 /** The reports of several comments at once (for the queue). */

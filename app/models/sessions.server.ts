@@ -11,7 +11,7 @@ import type { DB } from "../../db/connection";
 import type { Role } from "../../db/schema";
 import { hashToken } from "../lib/tokens.server";
 
-/** What Lucia keeps with a session (see app/lib/lucia.server.ts). */
+/** What Lucia keeps with a session (see app/composition/lucia.server.ts). */
 export interface SessionAttributes {
   userAgent: string;
 }

@@ -24,7 +24,7 @@ import { canonicalUrlVariants, httpUrl, normalizePermalinkPath } from "../lib/pe
 function storedCanonicalUrl(link: string): string {
   return normalizeCanonicalUrl(link) ?? link;
 }
-import { getSiteSecret } from "../lib/secrets.server";
+import { getSiteSecret } from "./secrets.server";
 import { SLUG_MAX_LENGTH, slugify } from "../lib/slugs";
 import { COMMENT_MAX_LENGTH, NAME_MAX_LENGTH } from "../lib/validation";
 import type { WxrComment, WxrItem, WxrRecord, WxrSite } from "../lib/wxr.server";

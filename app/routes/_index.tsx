@@ -9,7 +9,7 @@ import { listCacheTag } from "~/lib/cache-tags";
 import { feedLinks, siteFeedPath } from "~/lib/feed-paths";
 import { pageHeaders } from "~/lib/route-headers";
 import { hasRole } from "~/lib/roles";
-import { getCurrentUser } from "~/lib/session.server";
+import { getCurrentUser } from "~/composition/session.server";
 
 export const meta: MetaFunction = () => [
   { title: "Assay: rare earth news and investor discussion" },

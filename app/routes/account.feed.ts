@@ -2,7 +2,7 @@
 // stops working at once (a 404), for whoever had it. Back to /account, which shows the new one.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/composition/session.server";
 import { resetFeedToken } from "~/models/feeds.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -11,10 +11,10 @@ import {
   echoValues,
   PASSWORD_MIN_LENGTH,
 } from "~/lib/account-forms";
-import { formText, linkBase, retryAfter } from "~/lib/account-http.server";
+import { formText, linkBase, retryAfter } from "~/composition/account-http.server";
 import { waitText } from "~/lib/account-messages";
 import { ROLE_LABELS } from "~/lib/roles";
-import { endSession, getCurrentSession, requireUser } from "~/lib/session.server";
+import { endSession, getCurrentSession, requireUser } from "~/composition/session.server";
 import { formValues, parseForm } from "~/lib/validation";
 import {
   changeDisplayName,

@@ -4,8 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/DateTime";
-import { compareRevision } from "~/lib/revision-diff.server";
-import { requireRole } from "~/lib/session.server";
+import { compareRevision } from "~/composition/revision-diff.server";
+import { requireRole } from "~/composition/session.server";
 import { getArticleForEditing, getRevision, listRevisions, restoreRevision } from "~/models/publishing.server";
 import { parseId } from "~/lib/params";
 import { readForm } from "~/lib/forms.server";

@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/DateTime";
-import { requireRole } from "~/lib/session.server";
+import { requireRole } from "~/composition/session.server";
 import { queryText } from "~/lib/params";
 import { ARTICLE_STATUSES, STATUS_LABELS } from "~/lib/article-status";
 import { listEditorArticles } from "~/models/publishing.server";

@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ArticleEditor } from "~/components/ArticleEditor";
-import { articleFormValues, handleArticleForm } from "~/lib/article-editor.server";
-import { requireRole } from "~/lib/session.server";
+import { articleFormValues, handleArticleForm } from "~/composition/article-editor.server";
+import { requireRole } from "~/composition/session.server";
 import { listCategoriesForAdmin } from "~/models/categories.server";
 import { listTickers } from "~/models/tickers.server";
 import { readForm } from "~/lib/forms.server";

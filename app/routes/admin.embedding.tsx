@@ -4,10 +4,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { formText } from "~/lib/account-http.server";
+import { formText } from "~/composition/account-http.server";
 import { embedFrameAncestors, embedHostsFromEnv } from "~/lib/embed-hosts.server";
 import { readForm } from "~/lib/forms.server";
-import { requireRole } from "~/lib/session.server";
+import { requireRole } from "~/composition/session.server";
 import { publicUrl } from "~/lib/urls.server";
 import { getEmbedSettings, saveEmbedSettings, UNKNOWN_URL_CHOICES, type UnknownUrlChoice } from "~/models/embed.server";
 

@@ -3,8 +3,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { formText } from "~/lib/account-http.server";
-import { requireRole } from "~/lib/session.server";
+import { formText } from "~/composition/account-http.server";
+import { requireRole } from "~/composition/session.server";
 import { readForm } from "~/lib/forms.server";
 import { parseId } from "~/lib/params";
 import { tickerPath } from "~/lib/ticker-paths";

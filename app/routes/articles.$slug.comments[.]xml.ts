@@ -5,7 +5,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { articleCacheTag } from "~/lib/cache-tags";
 import { commentsFeedPath } from "~/lib/feed-paths";
-import { commentsFeed, feedAnswer } from "~/lib/feeds.server";
+import { commentsFeed, feedAnswer } from "~/composition/feeds.server";
 import { getFeedArticle } from "~/models/feeds.server";
 import { findArticleRedirect } from "~/models/publishing.server";
 

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { unchangedHeaders } from "~/lib/cache-tags";
 import { readForm } from "~/lib/forms.server";
-import { getCurrentUser } from "~/lib/session.server";
+import { getCurrentUser } from "~/composition/session.server";
 import { getPublishedArticle } from "~/models/articles.server";
 import { formatFollowIntent, setThreadWatch } from "~/models/follows.server";
 

@@ -10,7 +10,7 @@ import { listCacheTag, unchangedHeaders } from "~/lib/cache-tags";
 import { readForm } from "~/lib/forms.server";
 import { categoryFeedPath, feedLinks } from "~/lib/feed-paths";
 import { pageHeaders } from "~/lib/route-headers";
-import { getCurrentUser } from "~/lib/session.server";
+import { getCurrentUser } from "~/composition/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.category.name}: Assay` : "Category not found: Assay" },

@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { FOLLOW_LEVEL_TEXT } from "~/lib/follow-levels";
 import { listCacheTag } from "~/lib/cache-tags";
 import { pageHeaders } from "~/lib/route-headers";
-import { getCurrentUser } from "~/lib/session.server";
+import { getCurrentUser } from "~/composition/session.server";
 import { listCategoryIndex, listFollowedCategories } from "~/models/follows.server";
 
 export const meta: MetaFunction = () => [

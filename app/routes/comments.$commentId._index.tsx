@@ -2,7 +2,7 @@
 // thread that shows it (a thread of thousands is read a page at a time), at its anchor.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { readHeldCommentIds } from "~/lib/held-comments.server";
+import { readHeldCommentIds } from "~/composition/held-comments.server";
 import { commentLocation } from "~/models/threads.server";
 import { parseId } from "~/lib/params";
 

@@ -5,9 +5,9 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorSummary } from "~/components/AccountFields";
-import { formText, retryAfter } from "~/lib/account-http.server";
+import { formText, retryAfter } from "~/composition/account-http.server";
 import { reportSchema } from "~/lib/moderation-forms";
-import { requireUser, type CurrentUser } from "~/lib/session.server";
+import { requireUser, type CurrentUser } from "~/composition/session.server";
 import { parseForm } from "~/lib/validation";
 import { getReportView, REPORT_REASON_LABELS, REPORT_REASONS, reportComment } from "~/models/reports.server";
 import { readForm } from "~/lib/forms.server";

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
 import { DateTime } from "~/components/DateTime";
-import { outboxPageEnabled } from "~/lib/mail.server";
+import { outboxPageEnabled } from "~/models/mail.server";
 import { listOutboxMail } from "~/models/outbox.server";
 
 export const meta: MetaFunction = () => [{ title: "Outbox (development): Assay" }, { name: "robots", content: "noindex" }];

@@ -9,7 +9,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/composition/session.server";
 import { issueLoginTicket } from "~/models/embed.server";
 
 export const meta: MetaFunction = () => [{ title: "Logged in: Assay" }, { name: "robots", content: "noindex" }];

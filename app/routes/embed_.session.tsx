@@ -5,9 +5,9 @@
 // the origin check stands); a ticket works once, for a minute.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { formText } from "~/lib/account-http.server";
+import { formText } from "~/composition/account-http.server";
 import { readForm } from "~/lib/forms.server";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { redeemLoginTicket } from "~/models/embed.server";
 
 export async function loader() {

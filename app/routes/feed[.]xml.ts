@@ -1,8 +1,8 @@
-// /feed.xml: the newest articles as RSS 2.0 (app/lib/feeds.server.ts). Kept for guests
+// /feed.xml: the newest articles as RSS 2.0 (app/composition/feeds.server.ts). Kept for guests
 // by the page cache and dropped, as every list is, when any article changes.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { listCacheTag } from "~/lib/cache-tags";
-import { feedAnswer, siteFeed } from "~/lib/feeds.server";
+import { feedAnswer, siteFeed } from "~/composition/feeds.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return feedAnswer(request, context, await siteFeed(context, "rss"), "rss", { cacheTag: listCacheTag() });

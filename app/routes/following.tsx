@@ -7,7 +7,7 @@ import { DateTime } from "~/components/DateTime";
 import { FOLLOW_LEVEL_TEXT, FOLLOWING_PAGE_LEVELS } from "~/lib/follow-levels";
 import { isValidInstant } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/composition/session.server";
 import { getFollowingPage } from "~/models/follows.server";
 
 export const meta: MetaFunction = () => [{ title: "Following: Assay" }];

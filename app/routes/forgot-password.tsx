@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ErrorSummary, Field, Notice } from "~/components/AccountFields";
 import { HONEYPOT_FIELD } from "~/components/CommentForm";
 import { FORGOT_FIELDS, forgotPasswordSchema } from "~/lib/account-forms";
-import { linkBase, retryAfter } from "~/lib/account-http.server";
+import { linkBase, retryAfter } from "~/composition/account-http.server";
 import { RESET_SENT_MESSAGE, tooManyRequestsMessage } from "~/lib/account-messages";
 import { formValues, parseForm } from "~/lib/validation";
 import { requestPasswordReset } from "~/models/accounts.server";

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { formText } from "~/lib/account-http.server";
+import { formText } from "~/composition/account-http.server";
 import { safeRedirect } from "~/lib/safe-redirect";
-import { endSession } from "~/lib/session.server";
+import { endSession } from "~/composition/session.server";
 import { readForm } from "~/lib/forms.server";
 
 // Logging out changes state, so it is a POST (which the origin check guards); a

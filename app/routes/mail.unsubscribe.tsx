@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { formText } from "~/lib/account-http.server";
+import { formText } from "~/composition/account-http.server";
 import { readForm } from "~/lib/forms.server";
 import { pageHeaders } from "~/lib/route-headers";
 import { getUnsubscribePage, unsubscribe, type UnsubscribeChoice, type UnsubscribePage } from "~/models/mail-links.server";

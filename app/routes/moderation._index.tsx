@@ -7,7 +7,7 @@ import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useCallback, useState } from "react";
 import { AnnounceContext, BulkActions, QueueItemView, type QueueActionData } from "~/components/ModerationQueue";
-import { formText } from "~/lib/account-http.server";
+import { formText } from "~/composition/account-http.server";
 import {
   editSchema,
   guestBlockSchema,
@@ -16,8 +16,8 @@ import {
   statusActionSchema,
 } from "~/lib/moderation-forms";
 import { moderationReturnPath, redirectWithNotice, takeNotice } from "~/lib/moderation-notice.server";
-import { hashIp } from "~/lib/secrets.server";
-import { requireRole } from "~/lib/session.server";
+import { hashIp } from "~/models/secrets.server";
+import { requireRole } from "~/composition/session.server";
 import { editComment, moderateComments, replyAsModerator, type CommentActionResult } from "~/models/moderation.server";
 import { isQueueTab, QUEUE_TAB_LABELS, QUEUE_TABS, type QueueTab } from "~/lib/queue-tabs";
 import { listQueue, parseQueueCursor, queueCounts } from "~/models/moderation-queue.server";

@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/DateTime";
-import { requireRole } from "~/lib/session.server";
+import { requireRole } from "~/composition/session.server";
 import { listLogModerators, listModerationLog } from "~/models/moderation-log.server";
 import { parseId, queryText } from "~/lib/params";
 

@@ -9,7 +9,7 @@ import { ErrorSummary } from "~/components/AccountFields";
 import { SETTINGS_FIELDS, settingsSchema, type SettingsField } from "~/lib/moderation-forms";
 import { redirectWithNotice, takeNotice } from "~/lib/moderation-notice.server";
 import { hasRole } from "~/lib/roles";
-import { requireRole } from "~/lib/session.server";
+import { requireRole } from "~/composition/session.server";
 import { formValues, parseForm } from "~/lib/validation";
 import {
   DEFAULT_MODERATION_SETTINGS,

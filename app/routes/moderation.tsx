@@ -4,7 +4,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { NavLink, Outlet } from "@remix-run/react";
-import { requireRole } from "~/lib/session.server";
+import { requireRole } from "~/composition/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderation: Assay" }, { name: "robots", content: "noindex" }];
 

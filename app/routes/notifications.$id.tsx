@@ -1,7 +1,7 @@
 // Opening a notification: it is marked read, and the member goes where it leads.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/composition/session.server";
 import { openNotification } from "~/models/notifications.server";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {

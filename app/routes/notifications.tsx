@@ -5,7 +5,7 @@ import { DateTime } from "~/components/DateTime";
 import { readForm } from "~/lib/forms.server";
 import { parseId } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/composition/session.server";
 import { listNotifications, markAllNotificationsRead } from "~/models/notifications.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications: Assay" }];

@@ -4,9 +4,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ErrorSummary, Field, Notice } from "~/components/AccountFields";
 import { HONEYPOT_FIELD } from "~/components/CommentForm";
 import { echoValues, PASSWORD_MIN_LENGTH, SIGNUP_FIELDS, signupSchema } from "~/lib/account-forms";
-import { linkBase, retryAfter } from "~/lib/account-http.server";
+import { linkBase, retryAfter } from "~/composition/account-http.server";
 import { SIGNUP_SENT_MESSAGE, tooManyRequestsMessage } from "~/lib/account-messages";
-import { requireAnonymous } from "~/lib/session.server";
+import { requireAnonymous } from "~/composition/session.server";
 import { formValues, parseForm } from "~/lib/validation";
 import { signUp } from "~/models/accounts.server";
 import { readForm } from "~/lib/forms.server";

@@ -17,7 +17,7 @@ import { listCacheTag, unchangedHeaders } from "~/lib/cache-tags";
 import { readForm } from "~/lib/forms.server";
 import { feedLinks, tickerFeedPath } from "~/lib/feed-paths";
 import { pageHeaders } from "~/lib/route-headers";
-import { getCurrentUser } from "~/lib/session.server";
+import { getCurrentUser } from "~/composition/session.server";
 import { tickerLabel, tickerPath } from "~/lib/ticker-paths";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -3,7 +3,7 @@
 // No cache tag: never kept by the guest page cache; a member's defaults are theirs alone.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { getCurrentUser } from "~/lib/session.server";
+import { getCurrentUser } from "~/composition/session.server";
 import { tickersMentioned } from "~/models/tickers.server";
 import { getDisclosureDefaults } from "~/models/disclosures.server";
 import { getModerationSettings } from "~/models/moderation-settings.server";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { readForm } from "~/lib/forms.server";
-import { getCurrentUser, requireUser } from "~/lib/session.server";
+import { getCurrentUser, requireUser } from "~/composition/session.server";
 import { ignoreMember, unignoreMember } from "~/models/ignores.server";
 import { DateTime } from "~/components/DateTime";
 import { getPublicProfile } from "~/models/users.server";

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { formText } from "~/lib/account-http.server";
+import { formText } from "~/composition/account-http.server";
 import { EXPIRED_LINK_MESSAGE } from "~/lib/account-messages";
-import { getCurrentUser } from "~/lib/session.server";
+import { getCurrentUser } from "~/composition/session.server";
 import { checkToken, verifyEmail } from "~/models/accounts.server";
 import { readForm } from "~/lib/forms.server";
 

@@ -2,7 +2,7 @@
 // { db, clientIp }. Status codes, cookies, redirects and what goes back to the page.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sql } from "kysely";
-import { SESSION_COOKIE_NAME, startSession } from "~/lib/session.server";
+import { SESSION_COOKIE_NAME, startSession } from "~/composition/session.server";
 import { LOGIN_FAILED_MESSAGE } from "~/lib/account-messages";
 import { createUser } from "~/models/users.server";
 import * as login from "~/routes/login";

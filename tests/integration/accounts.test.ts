@@ -20,7 +20,7 @@ import {
   verifyEmail,
   checkToken,
 } from "~/models/accounts.server";
-import { getCurrentUser, startSession, SESSION_COOKIE_NAME } from "~/lib/session.server";
+import { getCurrentUser, startSession, SESSION_COOKIE_NAME } from "~/composition/session.server";
 import { hashToken } from "~/lib/tokens.server";
 import { passwordVerificationCount } from "~/lib/passwords.server";
 import { createUser, findAccountById, getPublicProfile } from "~/models/users.server";

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { loader } from "~/routes/articles.$slug";
 import { QueryCountPlugin, withQueryTally } from "~/lib/query-count.server";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { createUser } from "~/models/users.server";
 import { parseThreadCursor, ROOTS_PER_PAGE } from "~/models/threads.server";
 import { useTestDatabase } from "../support/db";

@@ -16,7 +16,7 @@ import { approveComment } from "~/models/moderation.server";
 import { REPORTS_PER_MEMBER } from "~/models/reports.server";
 import { createUser } from "~/models/users.server";
 import { ensureFeedToken } from "~/models/feeds.server";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createCategory, createComment } from "../support/factories";
 

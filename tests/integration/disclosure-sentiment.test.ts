@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { action as articleAction, loader as articleLoader } from "~/routes/articles.$slug";
 import { loader as mentionedLoader } from "~/routes/tickers.mentioned";
 import { action as accountAction, loader as accountLoader } from "~/routes/account";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { createUser } from "~/models/users.server";
 import { getModerationSettings, saveModerationSettings } from "~/models/moderation-settings.server";
 import { saveDisclosureDefault, getDisclosureDefaults } from "~/models/disclosures.server";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approveComment } from "~/models/moderation.server";
 import { createEmbeddedArticle, getEmbedSettings, saveEmbedSettings } from "~/models/embed.server";
 import { createUser } from "~/models/users.server";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { fetchPagePreview, MAX_REDIRECTS } from "~/lib/page-preview.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createComment } from "../support/factories";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { approveComment } from "~/models/moderation.server";
 import { createUser } from "~/models/users.server";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { useTestDatabase } from "../support/db";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { createArticle, createCategory, createComment } from "../support/factories";

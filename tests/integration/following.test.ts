@@ -4,7 +4,7 @@
 // before logging in, and /notifications read and unread.
 import { describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import {
   applyFollowIntent,
   countFollowers,

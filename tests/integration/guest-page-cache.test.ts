@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import { freePort } from "../../db/embedded";
 import { approveComment } from "~/models/moderation.server";
 import { createUser } from "~/models/users.server";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { ROOTS_PER_PAGE } from "~/models/threads.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createComment } from "../support/factories";

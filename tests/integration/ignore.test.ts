@@ -2,7 +2,7 @@
 // (a personal view, never the shared one), their replies stop notifying, and
 // /account lists whom one ignores and un-ignores.
 import { describe, expect, it } from "vitest";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { createUser } from "~/models/users.server";
 import { ignoreMember, listIgnoredMembers, unignoreMember } from "~/models/ignores.server";
 import { approveComment } from "~/models/moderation.server";

@@ -5,7 +5,7 @@ import { getThreadComments, postComment } from "~/models/comments.server";
 import { approveComment, HOLD_REASONS } from "~/models/moderation.server";
 import { getPublicProfile, createUser } from "~/models/users.server";
 import { eraseAccount } from "~/models/accounts.server";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { action as articleAction, loader as articleLoader } from "~/routes/articles.$slug";
 import { loader as profileLoader } from "~/routes/users.$id";
 import { useTestDatabase } from "../support/db";

@@ -13,7 +13,7 @@ import { getModerationSettings, saveModerationSettings, type ModerationSettings 
 import { tickersMentioned } from "~/models/tickers.server";
 import { settingsMessages, settingsSchema } from "~/lib/moderation-forms";
 import { parseForm } from "~/lib/validation";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { tickerSpikes } from "~/models/promotion.server";
 import { loader as queueLoader } from "~/routes/moderation._index";
 import { useTestDatabase } from "../support/db";

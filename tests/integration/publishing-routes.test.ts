@@ -2,7 +2,7 @@
 // enter, what a bad form gets back, 301s from old slugs, two editors at once,
 // JSON-LD, /sitemap.xml and /robots.txt with the configured public origin.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startSession } from "~/lib/session.server";
+import { startSession } from "~/composition/session.server";
 import { renderArticleMarkdown } from "~/lib/markdown.server";
 import type { Role } from "~/lib/roles";
 import * as admin from "~/routes/admin";

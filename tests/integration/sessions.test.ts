@@ -2,7 +2,7 @@
 // id at every log-in, and the guards every loader and action starts with.
 import { describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { getLucia } from "~/lib/lucia.server";
+import { getLucia } from "~/composition/lucia.server";
 import {
   endSession,
   getCurrentUser,
@@ -12,7 +12,7 @@ import {
   sessionCookieUpdate,
   startSession,
   SESSION_COOKIE_NAME,
-} from "~/lib/session.server";
+} from "~/composition/session.server";
 import { hashToken } from "~/lib/tokens.server";
 import { createUser, type Role } from "~/models/users.server";
 import { eraseAccount } from "~/models/accounts.server";

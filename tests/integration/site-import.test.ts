@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDisqusExport } from "~/lib/disqus-export.server";
-import { hashIp } from "~/lib/secrets.server";
+import { hashIp } from "~/models/secrets.server";
 import { readWxr } from "~/lib/wxr.server";
 import { ExportFileError } from "~/lib/xml-stream.server";
 import { findArticleByCanonicalUrl } from "~/models/embed.server";

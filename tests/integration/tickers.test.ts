@@ -204,7 +204,7 @@ describe("the demo seed", () => {
 
 describe("tagging articles", () => {
   it("tags from the editor's form, and leaves the tags when the form did not offer them", async () => {
-    const { handleArticleForm } = await import("~/lib/article-editor.server");
+    const { handleArticleForm } = await import("~/composition/article-editor.server");
     const { SYSTEM_ACTOR } = await import("~/models/moderation-log.server");
     const lyc = await ticker("LYC", "ASX", "Lynas Rare Earths");
     const mp = await ticker("MP", "NYSE", "MP Materials");

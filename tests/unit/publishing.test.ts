@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { slugify } from "~/lib/slugs";
 import { isTimeZone, utcToZonedLocal, zonedLocalToUtc } from "~/lib/time-zone";
 import { articleStatus } from "~/models/publishing.server";
-import { ldComments } from "~/lib/structured-data.server";
+import { ldComments } from "~/composition/structured-data.server";
 
 describe("slugify", () => {
   it("makes lower-case words joined by single hyphens, accents and punctuation dropped", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareRevision } from "~/lib/revision-diff.server";
+import { compareRevision } from "~/composition/revision-diff.server";
 import type { EditorArticle, RevisionDetail } from "~/models/publishing.server";
 
 const revision = {

@@ -5,7 +5,7 @@
 // budget with work left queues itself again, so other jobs get their turn.
 import type { Task } from "graphile-worker";
 import type { DB } from "../../../db/connection";
-import { deliverMail, MailSendError } from "../../lib/mail.server";
+import { deliverMail, MailSendError } from "../../models/mail.server";
 import {
   claimDeliveries,
   LEASE_CUTOFF_SECONDS,

@@ -1,8 +1,8 @@
-// The cache of article views (app/lib/article-view.server.tsx), apart from the
+// The cache of article views (app/composition/article-view.server.tsx), apart from the
 // code that renders them, so the server can create it without loading React
 // (React picks its development or production build when first loaded).
 import type { ArticleView } from "./article-view.server";
-import { TaggedCache, type TaggedCacheOptions } from "./page-cache.server";
+import { TaggedCache, type TaggedCacheOptions } from "../lib/page-cache.server";
 
 export type ArticleViewCache = TaggedCache<ArticleView>;
 

@@ -2,7 +2,7 @@
 // held, so the poster sees them in place ("awaiting moderation") and nobody else does.
 import { createCookie, type Cookie } from "@remix-run/node";
 import type { DB } from "../../db/connection";
-import { getSiteSecret } from "./secrets.server";
+import { getSiteSecret } from "../models/secrets.server";
 
 const MAX_REMEMBERED = 50;
 let cookie: Cookie | undefined;

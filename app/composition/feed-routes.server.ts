@@ -1,8 +1,8 @@
 // The loaders that two feed routes share (RSS and Atom of the same thing).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { listCacheTag } from "./cache-tags";
-import { categoryFeedPath, type FeedFormat } from "./feed-paths";
+import { listCacheTag } from "../lib/cache-tags";
+import { categoryFeedPath, type FeedFormat } from "../lib/feed-paths";
 import { categoryFeed, feedAnswer, personalFeed, tickerFeed } from "./feeds.server";
 import { getTicker } from "../models/tickers.server";
 import { findCategoryRedirect, getCategoryBySlug } from "../models/categories.server";

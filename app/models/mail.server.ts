@@ -4,7 +4,7 @@
 // developers read at /dev/outbox (never shown in production).
 import nodemailer, { type Transporter } from "nodemailer";
 import type { DB } from "../../db/connection";
-import { storeOutboxMail } from "../models/outbox.server";
+import { storeOutboxMail } from "./outbox.server";
 
 export interface MailMessage {
   to: string;

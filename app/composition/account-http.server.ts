@@ -1,8 +1,8 @@
 // Small helpers the account routes share.
 import type { LinkBase } from "../models/accounts.server";
-import { publicOrigin } from "./urls.server";
+import { publicOrigin } from "../lib/urls.server";
 
-/** The origin links in mail point to: the canonical one (see urls.server.ts), never the request's Host. */
+/** The origin links in mail point to: the canonical one (see app/lib/urls.server.ts), never the request's Host. */
 export function linkBase(context: { publicOrigin?: string }): LinkBase {
   return { origin: publicOrigin(context) };
 }

@@ -6,12 +6,12 @@ import type { DB } from "../../db/connection";
 import type { Actor } from "../models/moderation-log.server";
 import { saveEditedArticle, type EditorArticle, type SaveResult } from "../models/publishing.server";
 import { cashtagMentions } from "../models/tickers.server";
-import { ARTICLE_FIELDS, articleFormSchema, articleMessages } from "./article-form.server";
-import type { ArticleFormValues } from "./article-form";
-import { renderArticleMarkdown } from "./markdown.server";
-import { isTimeZone, utcToZonedLocal, zonedLocalToUtc } from "./time-zone";
-import { parseId } from "./params";
-import { formValues, parseForm } from "./validation";
+import { ARTICLE_FIELDS, articleFormSchema, articleMessages } from "../lib/article-form.server";
+import type { ArticleFormValues } from "../lib/article-form";
+import { renderArticleMarkdown } from "../lib/markdown.server";
+import { isTimeZone, utcToZonedLocal, zonedLocalToUtc } from "../lib/time-zone";
+import { parseId } from "../lib/params";
+import { formValues, parseForm } from "../lib/validation";
 
 export type EditorIntent = "save" | "publish" | "preview";
 

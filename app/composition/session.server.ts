@@ -10,8 +10,8 @@ import { Cookie, type Session } from "lucia";
 import type { DB } from "../../db/connection";
 import type { Role } from "../../db/schema";
 import { getLucia, SESSION_COOKIE_NAME } from "./lucia.server";
-import { hasRole } from "./roles";
-import { loginPath, returnPath } from "./safe-redirect";
+import { hasRole } from "../lib/roles";
+import { loginPath, returnPath } from "../lib/safe-redirect";
 
 export { SESSION_COOKIE_NAME };
 export type { Role };

@@ -1,7 +1,7 @@
 // What crawlers read about an article: JSON-LD NewsArticle with its approved
 // comments (first page) as Comment items. Names, dates and text only: a
 // commenter's email is never part of a thread node, so it cannot reach here.
-import { htmlToText } from "./markdown.server";
+import { htmlToText } from "../lib/markdown.server";
 import type { ArticleDetail } from "../models/articles.server";
 import type { ThreadNode } from "../models/comments.server";
 

@@ -5,12 +5,12 @@
 // models never read one for a feed.
 import { Feed, type Item } from "feed";
 import type { DB } from "../../db/connection";
-import { CACHE_TAG_HEADER } from "./cache-tags";
-import { FEED_TYPES, categoryFeedPath, commentsFeedPath, personalFeedPath, siteFeedPath, tickerFeedPath, type FeedFormat } from "./feed-paths";
-import { tickerPath } from "./ticker-paths";
+import { CACHE_TAG_HEADER } from "../lib/cache-tags";
+import { FEED_TYPES, categoryFeedPath, commentsFeedPath, personalFeedPath, siteFeedPath, tickerFeedPath, type FeedFormat } from "../lib/feed-paths";
+import { tickerPath } from "../lib/ticker-paths";
 import type { Ticker } from "../models/tickers.server";
-import { makeEtag, notModified } from "./page-cache.server";
-import { publicUrl } from "./urls.server";
+import { makeEtag, notModified } from "../lib/page-cache.server";
+import { publicUrl } from "../lib/urls.server";
 import type { CategoryDetail } from "../models/categories.server";
 import { followsChangedAt, listFeedArticles, listFeedComments, listPersonalFeedArticles, type FeedArticle, type FeedComment } from "../models/feeds.server";
 
@@ -169,7 +169,7 @@ export function feedAnswer(request: Request, context: Context, doc: FeedDocument
 }
 
 export interface FeedAnswerOptions {
-  /** Cache tag for the guest page cache (cache-tags.ts); none: never kept (a personal feed). */
+  /** Cache tag for the guest page cache (app/lib/cache-tags.ts); none: never kept (a personal feed). */
   cacheTag?: Record<string, string>;
   /** A secret URL: no shared cache may keep it. */
   personal?: boolean;
