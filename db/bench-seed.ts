@@ -558,12 +558,21 @@ export async function seedBench(url: string, options: BenchSeedOptions): Promise
        on conflict do nothing`,
       [tickerIds, [BENCH_SLUGS.hot, BENCH_SLUGS.big]],
     );
-    const mentions = await main.query(
-      `insert into comment_tickers (comment_id, ticker_id)
-       select id, ${pickTicker("(id / 8)")} from comments where id % 8 = 0 and id >= $2
-       on conflict do nothing`,
-      [tickerIds, firstCommentId],
-    );
+    // The row's copies of its comment (time, status, article, sentiment) are written here in
+    // one pass; the triggers that fill them for one row at a time are set aside meanwhile.
+    await main.query("alter table comment_tickers disable trigger comment_tickers_fill, disable trigger comment_tickers_sentiment");
+    let mentions: pg.QueryResult;
+    try {
+      mentions = await main.query(
+        `insert into comment_tickers (comment_id, ticker_id, article_id, created_at, approved, sentiment)
+         select c.id, ${pickTicker("(c.id / 8)")}, c.article_id, c.created_at, c.status = 'approved' and c.hidden_at is null, c.sentiment
+         from comments c where c.id % 8 = 0 and c.id >= $2
+         on conflict do nothing`,
+        [tickerIds, firstCommentId],
+      );
+    } finally {
+      await main.query("alter table comment_tickers enable trigger comment_tickers_fill, enable trigger comment_tickers_sentiment");
+    }
     await main.query(
       `insert into comment_disclosures (comment_id, ticker_id, position, connected)
        select comment_id, ticker_id, (array['long', 'short', 'none', 'undisclosed'])[1 + comment_id % 4], comment_id % 97 = 0
