@@ -294,6 +294,7 @@ export async function seed(db: DB, now: Date = new Date()): Promise<SeedSummary>
   await seedEmbedDemo(db);
   await seedOldPermalinkDemo(db);
   await seedDemoInvestors(db);
+  await seedDemoSpike(db, now);
   return { categoriesAdded: categories.length, articlesAdded, commentsAdded };
 }
 
@@ -502,6 +503,66 @@ async function seedDemoInvestors(db: DB): Promise<void> {
   }
 }
 
+/** The ticker whose chatter spikes in the demo, and how many comments mention it in the last 24 hours. */
+export const DEMO_SPIKE = { exchange: "ASX", symbol: "ARU", lastDay: 24, before: 3 } as const;
+
+/**
+ * A spike alert for the queue's banner: $ARU (a rare-earth junior, where promotion
+ * happens) is suddenly talked about, 24 comments in the last 24 hours against 3 in
+ * the 30 days before, over the defaults (5 times the daily average, at least 20).
+ * The burst is one conversation of replies on the magnet article, so its thread stays
+ * readable; the earlier three are on the export-licence article. Relative to the
+ * first seeding: the alert shows for the day after it. Added once.
+ */
+async function seedDemoSpike(db: DB, now: Date): Promise<void> {
+  const [magnets, exportRules] = await Promise.all(
+    [SEED_ARTICLES[1]!, SEED_ARTICLES[2]!].map((a) => db.selectFrom("articles").select(["id", "published_at"]).where("slug", "=", a.slug).executeTakeFirst()),
+  );
+  if (!magnets || !exportRules) return;
+  const opening = "Big volume in $ARU this morning. Anyone know what's behind it?";
+  if (await db.selectFrom("comments").select("id").where("article_id", "=", magnets.id).where("body_markdown", "=", opening).executeTakeFirst()) return;
+  const say = [
+    "$ARU chart looks ready to break out.",
+    "Nothing announced that I can see. Be careful with $ARU until there is.",
+    "Bought more $ARU at the open.",
+    "Someone is pushing $ARU hard on every forum today.",
+    "$ARU is a long way from production; the Nolans financing is the thing to watch.",
+    "Same five accounts posting about $ARU everywhere. Smells like a pump.",
+  ];
+  const names = ["Ravi Menon", "Sophie Laurent", "Jake Turner", "Amira Haddad", "Ben Carter", "Chloe Nguyen", "Dan Ortiz", "Elena Petrova"];
+  const write = async (articleId: number, parentId: number | null, i: number, body: string, createdAt: Date) => {
+    const name = names[i % names.length]!;
+    const mentions = await cashtagMentions(db, body);
+    const row = await db
+      .insertInto("comments")
+      .values({
+        article_id: articleId,
+        parent_id: parentId,
+        status: "approved",
+        author_name: name,
+        author_email: `${name.toLowerCase().replace(/\W+/g, ".")}@example.com`,
+        body_markdown: body,
+        body_html: renderCommentMarkdown(body, { cashtagHref: mentions.hrefFor }),
+        created_at: createdAt,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordCommentTickers(db, row.id, mentions.tickers.map((t) => t.id));
+    return row.id;
+  };
+  const hour = 3_600_000;
+  for (let i = 0; i < DEMO_SPIKE.before; i++) {
+    await write(exportRules.id, null, i + 3, ["$ARU needs a licence decision before anything else.", "Watching $ARU, not buying yet.", "$ARU has the permits; funding is the question."][i]!, new Date(now.getTime() - (5 - i) * 24 * hour));
+  }
+  // The burst, over the last 20 hours, newest a minute ago.
+  const start = now.getTime() - 20 * hour;
+  const step = (20 * hour - 60_000) / (DEMO_SPIKE.lastDay - 1);
+  const root = await write(magnets.id, null, 0, opening, new Date(start));
+  for (let i = 1; i < DEMO_SPIKE.lastDay; i++) {
+    await write(magnets.id, root, i, say[i % say.length]!, new Date(start + i * step));
+  }
+}
+
 /** The demo member's usual answer for $LYC (on /account; it fills in their form). */
 async function seedDemoDisclosureDefault(db: DB): Promise<void> {
   const lyc = (await db.selectFrom("tickers").select("id").where("symbol", "=", "LYC").where("exchange", "=", "ASX").executeTakeFirst())?.id;
@@ -530,8 +591,10 @@ async function seedDemoIgnore(db: DB): Promise<void> {
   if (!tout) return;
   const said = await db.selectFrom("comments").select("id").where("user_id", "=", tout.id).executeTakeFirst();
   if (!said) {
-    const body = "Rare earths are going to the moon this quarter. Load up before everyone else does!";
-    await db
+    // With a cashtag, so it is collapsed on the $LYC ticker page too.
+    const body = "Rare earths are going to the moon this quarter. $LYC first. Load up before everyone else does!";
+    const mentions = await cashtagMentions(db, body);
+    const row = await db
       .insertInto("comments")
       .values({
         article_id: article.id,
@@ -539,10 +602,12 @@ async function seedDemoIgnore(db: DB): Promise<void> {
         author_name: "Moonshot Mike",
         author_email: "moonshot@example.com",
         body_markdown: body,
-        body_html: renderCommentMarkdown(body),
+        body_html: renderCommentMarkdown(body, { cashtagHref: mentions.hrefFor }),
         user_id: tout.id,
       })
-      .execute();
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordCommentTickers(db, row.id, mentions.tickers.map((t) => t.id));
   }
   await db
     .insertInto("member_ignores")
@@ -664,8 +729,10 @@ async function seedDemoMail(db: DB): Promise<void> {
 
 /**
  * The moderation queue of a trial install: two guests' first comments held for
- * review (one of them a stock tout), and a published comment the demo member
- * reported. Made through the same pipeline and report code as real ones.
+ * review (one of them a stock tout), one comment held by each promotion rule (a
+ * ticker from a new guest, a promotional phrase, paid or connected), and a
+ * published comment the demo member reported. Made through the same pipeline and
+ * report code as real ones.
  */
 async function seedDemoQueue(db: DB): Promise<void> {
   const article = await db.selectFrom("articles").select("id").where("slug", "=", SEED_ARTICLES[0]!.slug).executeTakeFirst();
@@ -686,6 +753,31 @@ async function seedDemoQueue(db: DB): Promise<void> {
   ];
   for (const comment of held) {
     await postComment(db, { articleId: article.id, parentId: null, authorUrl: "", ipHash, userAgent: "Assay demo seed", ...comment });
+  }
+  // One held by each promotion rule, which names itself in the queue.
+  const tickers = new Map((await db.selectFrom("tickers").select(["id", "symbol"]).where("exchange", "=", "ASX").execute()).map((t) => [t.symbol, t.id]));
+  const aru = tickers.get("ARU");
+  const magnets = await db.selectFrom("articles").select("id").where("slug", "=", SEED_ARTICLES[1]!.slug).executeTakeFirst();
+  if (magnets && aru !== undefined) {
+    const promotion = [
+      // A guest email never seen before, with a ticker: the young-account rule.
+      { authorName: "Nina Park", authorEmail: "nina.park@example.com", body: "Is $ILU's Eneabba refinery still on budget? Thinking of starting a position." },
+      // A promotional phrase with a ticker.
+      { authorName: "PennyStockPro", authorEmail: "pennystockpro@example.com", body: "$ARU is going to the moon. Price target triple today's, guaranteed." },
+      // Paid or connected, ticked on the disclosure form: shown with the comment in the queue.
+      {
+        authorName: "Sam Whitfield",
+        authorEmail: "sam.whitfield@example.com",
+        body: "Full disclosure, I do paid investor outreach for Arafura. $ARU has more news coming on the Nolans offtakes.",
+        disclosures: [{ tickerId: aru, position: "long" as const, connected: true }],
+        connectedTickerIds: [aru],
+        sentiment: "bullish" as const,
+      },
+    ];
+    for (const [i, comment] of promotion.entries()) {
+      // Addresses of their own (documentation range): the guests' rate limit is per address.
+      await postComment(db, { articleId: magnets.id, parentId: null, authorUrl: "", ipHash: await hashIp(db, `192.0.2.${10 + i}`), userAgent: "Assay demo seed", ...comment });
+    }
   }
   const reported = await db
     .selectFrom("comments")

@@ -5,28 +5,17 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import compression from "compression";
 import express from "express";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import type { DB } from "../db/connection";
 import { allowedOriginsFromEnv, claimedOrigin, isSameOriginRequest } from "../app/lib/origin.server";
 import { bodyLimit } from "./body-limit";
 import { securityHeaders } from "./security-headers";
 import { trustedHost } from "./trusted-host";
-import { CACHE_TAG_HEADER, createPageCache, type PageCache } from "../app/lib/page-cache.server";
+import { createPageCache, guestPages, type PageCache } from "../app/composition/page-cache.server";
 import { createArticleViewCache, type ArticleViewCache } from "../app/composition/article-view-cache.server";
 import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
 import { QUERY_COUNT_HEADER, QueryCountPlugin, withQueryTally, type QueryTally } from "../app/lib/query-count.server";
-import { pageCacheMiddleware } from "./page-cache-http";
 import { withDatabaseUnavailablePages } from "./database-unavailable-http";
-
-function dropCacheTagHeader(_req: express.Request, res: express.Response, next: express.NextFunction): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: express.Response, ...args: unknown[]) {
-    res.removeHeader(CACHE_TAG_HEADER);
-    return (writeHead as (...a: unknown[]) => express.Response).apply(this, args);
-  } as express.Response["writeHead"];
-  next();
-}
 
 export const BUILD_PATH = path.resolve("build/index.js");
 
@@ -88,13 +77,10 @@ export function createApp(options: AppOptions) {
   app.use(bodyLimit());
   // --- end of Host rule, security headers, body size ------------------------------
 
-  const cacheLayer = options.pageCache
-    ? pageCacheMiddleware(options.pageCache, { sharedMaxAgeSeconds: Number(process.env.ASSAY_CDN_MAX_AGE ?? 5) })
-    : null;
-  // First of all: a guest's page from memory costs no more than this.
-  if (cacheLayer) app.use(cacheLayer.serve);
-  // Without the cache, the routes' internal tag header (cache-tags.ts) still never reaches the browser.
-  else app.use(dropCacheTagHeader);
+  // The guest page cache (app/composition/page-cache.server.ts). First of all: a
+  // guest's page from memory costs no more than this.
+  const pages = guestPages(options.pageCache ?? null, { sharedMaxAgeSeconds: Number(process.env.ASSAY_CDN_MAX_AGE ?? 5) });
+  app.use(pages.serve);
   const countQueries = options.countQueries ?? process.env.ASSAY_QUERY_COUNT === "1";
   const db = countQueries ? options.db.withPlugin(new QueryCountPlugin()) : options.db;
   if (countQueries) {
@@ -145,10 +131,11 @@ export function createApp(options: AppOptions) {
       );
   });
 
-  if (cacheLayer) app.use(cacheLayer.capture);
+  // Remix, through the page cache: it keeps guests' pages, and without it still sets
+  // Cache-Control and keeps the routes' internal headers (cache-tags.ts) from the browser.
   app.all(
     "*",
-    createRequestHandler({
+    pages.remix({
       // The database away (a restart, a failover): 503 with Retry-After, not 500.
       build: withDatabaseUnavailablePages(options.build),
       mode: options.mode,

@@ -4,6 +4,7 @@
 // client-side navigations; see ServerHtml).
 import { createContext, useContext } from "react";
 import { DateTime } from "./DateTime";
+import { IgnoredCollapse } from "./IgnoredCollapse";
 import { withQuery } from "~/lib/thread-links";
 import { POSITION_WORDS, SENTIMENT_LABELS, type DisclosurePosition, type Sentiment } from "~/lib/disclosure";
 
@@ -31,8 +32,8 @@ function tickerHref(t: { exchange: string; symbol: string }) {
   return `/tickers/${encodeURIComponent(t.exchange)}/${encodeURIComponent(t.symbol)}`;
 }
 
-/** "Discloses: long $LYC; no position in $MP" and, standing out, "Paid or connected: $MP". */
-function Disclosures({ node }: { node: ThreadNodeView }) {
+/** "Discloses: long $LYC; no position in $MP" and, standing out, "Paid or connected: $MP". Also in the moderation queue. */
+export function Disclosures({ node }: { node: Pick<ThreadNodeView, "sentiment" | "disclosures"> }) {
   const disclosures = node.disclosures ?? [];
   if (disclosures.length === 0 && !node.sentiment) return null;
   const connected = disclosures.filter((d) => d.connected);
@@ -156,15 +157,8 @@ function CommentItem({ node, articlePath }: { node: ThreadNodeView; articlePath:
   );
   return (
     <li id={`comment-${node.id}`} className={`comment comment--depth-${node.depth}${held ? " comment--held" : ""}${ignored ? " comment--ignored" : ""}`}>
-      {ignored ? (
-        // Collapsed, openable without script; its replies (from others) stay in place.
-        <details className="comment__ignored">
-          <summary>1 comment from a member you ignore</summary>
-          {body}
-        </details>
-      ) : (
-        body
-      )}
+      {/* Its replies (from others) stay in place, outside the collapsed part. */}
+      <IgnoredCollapse ignored={ignored}>{body}</IgnoredCollapse>
       <Replies node={node} articlePath={articlePath} />
     </li>
   );

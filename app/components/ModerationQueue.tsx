@@ -8,6 +8,7 @@ import { commentToken, INTENT_LABELS, type QueueIntent } from "~/lib/moderation-
 import type { QueueTab } from "~/lib/queue-tabs";
 import { mayChangeCommentOf, ROLE_LABELS, ROLES, type Role } from "~/lib/roles";
 import type { QueueItem } from "~/lib/queue-items";
+import { Disclosures } from "./CommentThread";
 import { DateTime } from "./DateTime";
 
 /** What the queue's action answers (JSON with JavaScript, or to a form sent without it that was refused). */
@@ -213,6 +214,8 @@ export function QueueItemView({ item, me, returnTo, actionData }: QueueItemProps
             ) : null}
           </dl>
         </header>
+        {/* Its disclosure and sentiment as readers will see them: promotion is judged in context. */}
+        <Disclosures node={item} />
         <div className="comment__content queue-item__body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
         <StatusForm item={item} returnTo={returnTo} actionData={actionData} protectedFromMe={!mine} />
         {mine ? (

@@ -2,7 +2,7 @@
 // code that renders them, so the server can create it without loading React
 // (React picks its development or production build when first loaded).
 import type { ArticleView } from "./article-view.server";
-import { TaggedCache, type TaggedCacheOptions } from "../lib/page-cache.server";
+import { TaggedCache, type TaggedCacheOptions } from "../lib/tagged-cache";
 
 export type ArticleViewCache = TaggedCache<ArticleView>;
 

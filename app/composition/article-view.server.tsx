@@ -12,7 +12,7 @@ import { getPublishedArticle, type ArticleDetail } from "../models/articles.serv
 import { getCommentingRules, type CommentingRules } from "../models/commenting.server";
 import { getConversationPage, getThreadPage, parseThreadCursor, formatThreadCursor } from "../models/threads.server";
 import type { ArticleViewCache } from "./article-view-cache.server";
-import { articleTag } from "../lib/page-cache.server";
+import { articleTag } from "../lib/tagged-cache";
 import { ldComments, type LdComment } from "./structured-data.server";
 import { parseId } from "../lib/params";
 import { sentimentFor, type SentimentFigures } from "../models/sentiment.server";

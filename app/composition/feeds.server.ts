@@ -9,7 +9,7 @@ import { CACHE_TAG_HEADER } from "../lib/cache-tags";
 import { FEED_TYPES, categoryFeedPath, commentsFeedPath, personalFeedPath, siteFeedPath, tickerFeedPath, type FeedFormat } from "../lib/feed-paths";
 import { tickerPath } from "../lib/ticker-paths";
 import type { Ticker } from "../models/tickers.server";
-import { makeEtag, notModified } from "../lib/page-cache.server";
+import { makeEtag, notModified } from "../lib/conditional-get";
 import { publicUrl } from "../lib/urls.server";
 import type { CategoryDetail } from "../models/categories.server";
 import { followsChangedAt, listFeedArticles, listFeedComments, listPersonalFeedArticles, type FeedArticle, type FeedComment } from "../models/feeds.server";

@@ -1,4 +1,4 @@
-// How a route opts its page into the guest page cache (scripts/page-cache-http.ts):
+// How a route opts its page into the guest page cache (app/composition/page-cache.server.ts):
 // its loader sends this header naming what the page shows, and its `headers`
 // export passes it on. The header never reaches the browser. No header: the
 // page is never cached. Safe to import anywhere (no server code).
@@ -14,10 +14,22 @@ export function listCacheTag(): Record<string, string> {
   return { [CACHE_TAG_HEADER]: "list" };
 }
 
-/** For a route's `headers` export: pass the loader's tag on to the document response. */
+/**
+ * Beside a tag: the moment the page goes out of date with no write at all (the
+ * trending tickers' 24 hours slide on), so a cached copy lives no longer. Never sent.
+ */
+export const CACHE_UNTIL_HEADER = "X-Assay-Cache-Until";
+
+export function cacheUntilHeader(at: Date | null): Record<string, string> {
+  return at ? { [CACHE_UNTIL_HEADER]: at.toISOString() } : {};
+}
+
+/** For a route's `headers` export: pass the loader's tag (and its time limit) on to the document response. */
 export function passCacheTag({ loaderHeaders }: { loaderHeaders: Headers }): Record<string, string> {
   const tag = loaderHeaders.get(CACHE_TAG_HEADER);
-  return tag ? { [CACHE_TAG_HEADER]: tag } : {};
+  if (!tag) return {};
+  const until = loaderHeaders.get(CACHE_UNTIL_HEADER);
+  return until ? { [CACHE_TAG_HEADER]: tag, [CACHE_UNTIL_HEADER]: until } : { [CACHE_TAG_HEADER]: tag };
 }
 
 /**

@@ -5,7 +5,7 @@
 // made meanwhile would go unheard, so nothing is served from memory until the
 // LISTEN is back, and everything is forgotten then.
 import pg from "pg";
-import { PAGE_CACHE_CHANNEL, type Invalidatable } from "./page-cache.server";
+import { PAGE_CACHE_CHANNEL, type Invalidatable } from "./tagged-cache";
 
 export interface PageCacheListener {
   /** Resolves once the first LISTEN is active (the cache serves from then on). */

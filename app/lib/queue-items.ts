@@ -1,7 +1,7 @@
 // What the moderation queue shows of each comment: the shape app/models/moderation-queue.server.ts
 // reads and app/components/ModerationQueue.tsx draws, kept here so that both can use it
 // (components never import the domain). Types only.
-import type { CommentStatus, ReportReason, ReportState, Role } from "./vocabulary";
+import type { CommentStatus, DisclosurePosition, ReportReason, ReportState, Role, Sentiment } from "./vocabulary";
 
 export interface QueueItem {
   id: number;
@@ -25,6 +25,10 @@ export interface QueueItem {
     hasIpHash: boolean;
   };
   heldReason: string | null;
+  /** Bullish or Bearish, as readers will see it. */
+  sentiment: Sentiment | null;
+  /** The author's positions in the tickers it mentions ("Paid or connected" among them), in ticker order. */
+  disclosures: { symbol: string; exchange: string; position: DisclosurePosition; connected: boolean }[];
   bodyHtml: string;
   bodyMarkdown: string;
   bodyFingerprint: string;

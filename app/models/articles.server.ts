@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { parseInstantCursor } from "../lib/params";
 import type { DB } from "../../db/connection";
 import type { FollowLevel } from "../../db/schema";
@@ -57,10 +57,28 @@ function publishedArticles(db: DB, now?: Date) {
 /** Which articles a member's own lists keep, by their follows (app/models/follows.server.ts). */
 export interface MemberArticleFilter {
   userId: number;
-  /** Keep only articles in a category the member has at one of these levels. */
+  /** Keep only articles in a category (or of a ticker) the member has at one of these levels. */
   inLevels?: readonly FollowLevel[];
-  /** Leave out articles in a category the member muted. */
+  /** Leave out articles in a category (or of a ticker) the member muted. */
   hideMuted?: boolean;
+}
+
+/**
+ * The one rule for which of `articles as a` a member's own lists keep by their follows
+ * (the home page, /following, the personal feed). Per article of a walk down
+ * articles_published_idx: two primary-key probes (its categories, the member's
+ * follows). A ticker the article is tagged with counts as one of its categories (the same levels).
+ */
+export function memberFollows(member: MemberArticleFilter): RawBuilder<boolean> {
+  const withLevels = (levels: readonly FollowLevel[]) =>
+    sql<boolean>`(exists (select 1 from article_categories ac join category_follows cf on cf.category_id = ac.category_id
+      where ac.article_id = a.id and cf.user_id = ${member.userId} and cf.level in (${sql.join(levels.map((l) => sql.lit(l)))}))
+      or exists (select 1 from article_tickers at join ticker_follows tf on tf.ticker_id = at.ticker_id
+      where at.article_id = a.id and tf.user_id = ${member.userId} and tf.level in (${sql.join(levels.map((l) => sql.lit(l)))})))`;
+  const conditions: RawBuilder<boolean>[] = [];
+  if (member.inLevels?.length) conditions.push(withLevels(member.inLevels));
+  if (member.hideMuted) conditions.push(sql<boolean>`not ${withLevels(["muted"])}`);
+  return conditions.length ? sql<boolean>`(${sql.join(conditions, sql` and `)})` : sql<boolean>`true`;
 }
 
 /** Published articles, newest first, optionally of one category, or of a member's follows. */
@@ -91,18 +109,7 @@ export async function listPublishedArticles(
       ),
     );
   }
-  const member = options.member;
-  if (member) {
-    // Per article of the walk down articles_published_idx: two primary-key probes (its categories, the member's follows).
-    // A ticker the article is tagged with counts as one of its categories (the same levels).
-    const withLevels = (levels: readonly FollowLevel[]) =>
-      sql<boolean>`(exists (select 1 from article_categories ac join category_follows cf on cf.category_id = ac.category_id
-        where ac.article_id = a.id and cf.user_id = ${member.userId} and cf.level in (${sql.join(levels.map((l) => sql.lit(l)))}))
-        or exists (select 1 from article_tickers at join ticker_follows tf on tf.ticker_id = at.ticker_id
-        where at.article_id = a.id and tf.user_id = ${member.userId} and tf.level in (${sql.join(levels.map((l) => sql.lit(l)))})))`;
-    if (member.inLevels?.length) query = query.where(withLevels(member.inLevels));
-    if (member.hideMuted) query = query.where(sql<boolean>`not ${withLevels(["muted"])}`);
-  }
+  if (options.member) query = query.where(memberFollows(options.member));
   if (after) {
     query = query.where(sql<boolean>`(a.published_at, a.id) < (${after.publishedAt}, ${after.id})`);
   }

@@ -5,7 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
+import { memberFollows } from "./articles.server";
 import { categoriesOfArticles, type CategoryLink } from "./categories.server";
+import { FOLLOWING_PAGE_LEVELS } from "../lib/follow-levels";
 import { SLUG_PATTERN } from "../lib/slugs";
 
 /** How many entries a feed carries (readers poll; older ones are on the site). */
@@ -83,48 +85,14 @@ export async function listFeedArticles(db: DB, options: { categoryId?: number; t
 }
 
 /**
- * A member's feed: the newest articles of the categories they watch or follow,
- * less any article that is also in a category they muted.
+ * A member's feed: the newest articles of the categories and tickers they watch or
+ * follow, less any article also in a category or of a ticker they muted.
  */
 export async function listPersonalFeedArticles(db: DB, userId: number, limit = FEED_ITEMS): Promise<FeedArticle[]> {
+  // The rule /following uses (app/models/articles.server.ts), so the two never disagree.
   const rows = await publishedArticles(db)
     .select(ARTICLE_COLUMNS)
-    .where((eb) =>
-      eb.or([
-        eb.exists(
-          eb
-            .selectFrom("article_categories as ac")
-            .innerJoin("category_follows as cf", "cf.category_id", "ac.category_id")
-            .select(sql`1`.as("one"))
-            .whereRef("ac.article_id", "=", "a.id")
-            .where("cf.user_id", "=", userId)
-            .where("cf.level", "in", ["watching", "following"]),
-        ),
-        // Articles tagged with a ticker they watch or follow.
-        eb.exists(
-          eb
-            .selectFrom("article_tickers as at")
-            .innerJoin("ticker_follows as tf", "tf.ticker_id", "at.ticker_id")
-            .select(sql`1`.as("one"))
-            .whereRef("at.article_id", "=", "a.id")
-            .where("tf.user_id", "=", userId)
-            .where("tf.level", "in", ["watching", "following"]),
-        ),
-      ]),
-    )
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom("article_categories as ac")
-            .innerJoin("category_follows as cf", "cf.category_id", "ac.category_id")
-            .select(sql`1`.as("one"))
-            .whereRef("ac.article_id", "=", "a.id")
-            .where("cf.user_id", "=", userId)
-            .where("cf.level", "=", "muted"),
-        ),
-      ),
-    )
+    .where(memberFollows({ userId, inLevels: FOLLOWING_PAGE_LEVELS, hideMuted: true }))
     .orderBy("a.published_at", "desc")
     .orderBy("a.id", "desc")
     .limit(limit)

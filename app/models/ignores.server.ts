@@ -1,6 +1,7 @@
 // Ignoring a member (Yahoo's Ignore): their comments are collapsed for the one
 // who ignores them alone, and their replies do not reach that person's
 // notifications. Never shown to anyone else, the ignored member included.
+import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 
 /** How many members one may ignore: the list travels with every session check. */
@@ -18,6 +19,17 @@ export async function ignoreMember(db: DB, input: { userId: number; ignoredUserI
     .insertInto("member_ignores")
     .values({ user_id: input.userId, ignored_user_id: input.ignoredUserId })
     .onConflict((oc) => oc.columns(["user_id", "ignored_user_id"]).doNothing())
+    .execute();
+  // Their replies already in the list stay there, collapsed, but no longer count as
+  // unread: the header's badge stays an index-only count (notifications_unread_idx).
+  await db
+    .updateTable("notifications as n")
+    .set({ read_at: sql`now()` })
+    .from("comments as c")
+    .whereRef("c.id", "=", "n.comment_id")
+    .where("n.user_id", "=", input.userId)
+    .where("n.read_at", "is", null)
+    .where("c.user_id", "=", input.ignoredUserId)
     .execute();
   return { ok: true };
 }

@@ -3,6 +3,7 @@
 // This module reads authors' emails: its results go to moderator pages only.
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
+import type { CommentDisclosure } from "./comments.server";
 import { bodyFingerprint } from "./moderation.server";
 import { isQueueTab, QUEUE_TAB_LABELS, QUEUE_TABS, type QueueTab } from "../lib/queue-tabs";
 import { reportSummaries } from "./reports.server";
@@ -79,6 +80,11 @@ export function queuePageQuery(db: DB, options: { tab: QueueTab; cursor?: string
       "c.held_reason",
       "c.body_html",
       "c.body_markdown",
+      "c.sentiment",
+      // Its disclosures, so moderators judge promotion in context (a subquery on the primary key;
+      // put in order here, not by the aggregate, so the page's plan has no sort at all).
+      sql<CommentDisclosure[] | null>`(select json_agg(json_build_object('symbol', t.symbol, 'exchange', t.exchange, 'position', d.position, 'connected', d.connected))
+        from comment_disclosures d join tickers t on t.id = d.ticker_id where d.comment_id = c.id)`.as("disclosures"),
       "a.id as article_id",
       "a.slug as article_slug",
       "a.title as article_title",
@@ -151,6 +157,8 @@ export async function listQueue(db: DB, options: { tab: QueueTab; cursor?: strin
         hasIpHash: row.ip_hash !== "",
       },
       heldReason: row.held_reason,
+      sentiment: row.sentiment,
+      disclosures: (row.disclosures ?? []).sort((a, b) => a.symbol.localeCompare(b.symbol) || a.exchange.localeCompare(b.exchange)),
       bodyHtml: row.body_html,
       bodyMarkdown: row.body_markdown,
       bodyFingerprint: bodyFingerprint(row.body_markdown),

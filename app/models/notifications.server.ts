@@ -16,6 +16,8 @@ export interface NotificationItem {
   article: { slug: string; title: string };
   /** For a reply: who wrote it and its first words. Never their email. */
   reply: { commentId: number; authorName: string; excerpt: string } | null;
+  /** A reply from a member the reader now ignores: shown collapsed. */
+  fromIgnored: boolean;
 }
 
 export interface NotificationPage {
@@ -39,9 +41,10 @@ export async function listNotifications(db: DB, input: { userId: number; before?
     .innerJoin("articles as a", "a.id", "n.article_id")
     .leftJoin("comments as c", "c.id", "n.comment_id")
     .select(["n.id", "n.kind", "n.created_at", "n.read_at", "a.slug", "a.title", "c.id as comment_id", "c.author_name", "c.body_markdown", "c.status", "c.hidden_at"])
-    .where("n.user_id", "=", input.userId)
-    // Replies from a member they ignore (since), as if never sent.
-    .where(sql<boolean>`not exists (select 1 from member_ignores i where i.user_id = n.user_id and i.ignored_user_id = c.user_id)`);
+    // A reply from a member they ignore (written before they did: later ones are never
+    // created) stays in the list, collapsed like that member's comments everywhere.
+    .select(sql<boolean>`exists (select 1 from member_ignores i where i.user_id = n.user_id and i.ignored_user_id = c.user_id)`.as("from_ignored"))
+    .where("n.user_id", "=", input.userId);
   if (input.before) query = query.where("n.id", "<", input.before);
   const rows = await query.orderBy("n.id", "desc").limit(limit + 1).execute();
   const page = rows.slice(0, limit);
@@ -57,6 +60,7 @@ export async function listNotifications(db: DB, input: { userId: number; before?
         r.kind === "reply" && r.comment_id !== null && r.status === "approved" && !r.hidden_at
           ? { commentId: r.comment_id, authorName: r.author_name ?? "", excerpt: excerpt(r.body_markdown ?? "") }
           : null,
+      fromIgnored: r.kind === "reply" && r.from_ignored,
     })),
     nextBefore: rows.length > limit ? page[page.length - 1]!.id : null,
   };

@@ -135,6 +135,8 @@ export async function listTickerArticles(db: DB, tickerId: number, limit = 10, n
 export interface TickerComment {
   id: number;
   authorName: string;
+  /** A member's comment: their account (null for a guest). */
+  userId: number | null;
   bodyHtml: string;
   createdAt: Date;
   articleSlug: string;
@@ -170,7 +172,7 @@ export async function listTickerComments(
     .selectFrom("comment_tickers as ct")
     .innerJoin("comments as c", "c.id", "ct.comment_id")
     .innerJoin("articles as a", "a.id", "ct.article_id")
-    .select(["ct.comment_id", "ct.created_at", "c.author_name", "c.body_html", "a.slug", "a.title"])
+    .select(["ct.comment_id", "ct.created_at", "c.author_name", "c.user_id", "c.body_html", "a.slug", "a.title"])
     .where("ct.ticker_id", "=", tickerId)
     .where("ct.approved", "=", true)
     .where("a.published_at", "<=", options.now ?? sql<Date>`now()`);
@@ -184,6 +186,7 @@ export async function listTickerComments(
     comments: shown.map((r) => ({
       id: r.comment_id,
       authorName: r.author_name,
+      userId: r.user_id,
       bodyHtml: r.body_html,
       createdAt: r.created_at,
       articleSlug: r.slug,
@@ -225,19 +228,35 @@ export async function countTickerFollowers(db: DB, tickerId: number): Promise<nu
 export interface TrendingTicker extends Ticker {
   /** Approved comments mentioning it in the last 24 hours. */
   comments: number;
+  /** Of those, how many say Bullish and how many Bearish. */
+  bullish: number;
+  bearish: number;
+  /** When its oldest counted comment leaves the 24 hours: its figures change then, with no write. */
+  changesAt: Date;
 }
 
-/** The five tickers with the most approved comments in the last 24 hours (ties: by symbol). */
+const TRENDING_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The five tickers with the most approved comments in the last 24 hours (ties: by
+ * symbol), with those comments' Bullish and Bearish counts: one index range per
+ * ticker (comment_tickers_approved_idx), the sentiment read from the same rows.
+ */
 export async function trendingTickers(db: DB, options: { now?: Date; limit?: number } = {}): Promise<TrendingTicker[]> {
   const now = options.now ?? new Date();
-  const since = new Date(now.getTime() - 24 * 60 * 60 * 1000);
+  const since = new Date(now.getTime() - TRENDING_WINDOW_MS);
   const rows = await db
     .selectFrom("tickers as t")
     .innerJoinLateral(
       (eb) =>
         eb
           .selectFrom("comment_tickers as ct")
-          .select((e) => e.fn.countAll<string>().as("n"))
+          .select((e) => [
+            e.fn.countAll<string>().as("n"),
+            sql<string>`count(*) filter (where ct.sentiment = 'bullish')`.as("bullish"),
+            sql<string>`count(*) filter (where ct.sentiment = 'bearish')`.as("bearish"),
+            e.fn.min("ct.created_at").as("oldest"),
+          ])
           .whereRef("ct.ticker_id", "=", "t.id")
           .where("ct.approved", "=", true)
           .where("ct.created_at", ">", since)
@@ -245,13 +264,29 @@ export async function trendingTickers(db: DB, options: { now?: Date; limit?: num
           .as("m"),
       (join) => join.onTrue(),
     )
-    .select(["t.id", "t.symbol", "t.exchange", "t.company_name", "t.aliases", "m.n"])
+    .select(["t.id", "t.symbol", "t.exchange", "t.company_name", "t.aliases", "m.n", "m.bullish", "m.bearish", "m.oldest"])
     .where(sql<boolean>`m.n > 0`)
     .orderBy("m.n", "desc")
     .orderBy("t.symbol")
     .limit(options.limit ?? 5)
     .execute();
-  return rows.map((r) => ({ ...toTicker(r), comments: Number(r.n) }));
+  return rows.map((r) => ({
+    ...toTicker(r),
+    comments: Number(r.n),
+    bullish: Number(r.bullish),
+    bearish: Number(r.bearish),
+    changesAt: new Date(new Date(r.oldest as Date).getTime() + TRENDING_WINDOW_MS),
+  }));
+}
+
+/**
+ * The next moment the trending list can change without any write: when the first of
+ * its counted comments grows older than 24 hours. (A ticker outside the five can only
+ * lose comments as time passes, so it cannot climb in.) Null when nothing trends.
+ */
+export function trendingChangesAt(trending: readonly TrendingTicker[]): Date | null {
+  if (trending.length === 0) return null;
+  return new Date(Math.min(...trending.map((t) => t.changesAt.getTime())));
 }
 
 // --- the editors' list ------------------------------------------------------------
@@ -328,13 +363,26 @@ export async function saveTicker(db: DB, id: number | null, input: TickerInput):
     .where("symbol", "=", values.symbol)
     .$if(id !== null, (q) => q.where("id", "<>", id!))
     .executeTakeFirst();
-  if (taken) return { ok: false, errors: { symbol: `${values.symbol} on ${values.exchange} is already in the list.` } };
-  if (id === null) {
-    const row = await db.insertInto("tickers").values(values).returning("id").executeTakeFirstOrThrow();
-    return { ok: true, id: row.id };
+  const duplicate: TickerResult = { ok: false, errors: { symbol: `${values.symbol} on ${values.exchange} is already in the list.` } };
+  if (taken) return duplicate;
+  try {
+    if (id === null) {
+      const row = await db.insertInto("tickers").values(values).returning("id").executeTakeFirstOrThrow();
+      return { ok: true, id: row.id };
+    }
+    const row = await db.updateTable("tickers").set({ ...values, updated_at: new Date() }).where("id", "=", id).returning("id").executeTakeFirst();
+    return row ? { ok: true, id: row.id } : { ok: false, error: "not-found" };
+  } catch (error) {
+    // Two editors saving the same ticker at once both pass the check above; the
+    // unique constraint stops the second, who gets the same message, not a 500.
+    if (isUniqueViolation(error, "tickers_exchange_symbol_key")) return duplicate;
+    throw error;
   }
-  const row = await db.updateTable("tickers").set({ ...values, updated_at: new Date() }).where("id", "=", id).returning("id").executeTakeFirst();
-  return row ? { ok: true, id: row.id } : { ok: false, error: "not-found" };
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string } | null;
+  return e?.code === "23505" && e.constraint === constraint;
 }
 
 export async function deleteTicker(db: DB, id: number): Promise<boolean> {

@@ -3,9 +3,9 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ArticleList } from "~/components/ArticleList";
 import { TrendingTickers } from "~/components/TrendingTickers";
-import { trendingTickers } from "~/models/tickers.server";
+import { trendingChangesAt, trendingTickers } from "~/models/tickers.server";
 import { listHomeArticles } from "~/models/follows.server";
-import { listCacheTag } from "~/lib/cache-tags";
+import { cacheUntilHeader, listCacheTag } from "~/lib/cache-tags";
 import { feedLinks, siteFeedPath } from "~/lib/feed-paths";
 import { pageHeaders } from "~/lib/route-headers";
 import { hasRole } from "~/lib/roles";
@@ -34,7 +34,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ]);
   // An empty site tells whoever can publish where to start.
   const canPublish = user !== null && hasRole(user.role, "editor");
-  return json({ ...page, canPublish, trending: trending.map((x) => ({ symbol: x.symbol, exchange: x.exchange, companyName: x.companyName, comments: x.comments })) }, { headers: user ? {} : listCacheTag() });
+  return json(
+    {
+      ...page,
+      canPublish,
+      trending: trending.map((x) => ({ symbol: x.symbol, exchange: x.exchange, companyName: x.companyName, comments: x.comments, bullish: x.bullish, bearish: x.bearish })),
+    },
+    // A guest's copy is dropped on any write, and also when the 24 hours slide past a counted comment.
+    { headers: user ? {} : { ...listCacheTag(), ...cacheUntilHeader(trendingChangesAt(trending)) } },
+  );
 }
 
 export default function Home() {

@@ -54,7 +54,7 @@ function replyToParam(url: URL): number | null {
 
 const THREAD_ELEMENT_ID = "comment-thread";
 
-// Guests' copies of this page may be cached (scripts/page-cache-http.ts): the
+// Guests' copies of this page may be cached (app/composition/page-cache.server.ts): the
 // loader names the article, and any change to it or its comments drops them.
 export const headers: HeadersFunction = pageHeaders;
 

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/DateTime";
+import { IgnoredCollapse } from "~/components/IgnoredCollapse";
 import { readForm } from "~/lib/forms.server";
 import { parseId } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
@@ -46,18 +47,20 @@ export default function NotificationsRoute() {
         <ul className="notification-list">
           {notifications.map((n) => (
             <li key={n.id} className={n.read ? "notification" : "notification notification--unread"}>
-              {n.read ? null : <span className="badge">Unread</span>}{" "}
-              <Link to={`/notifications/${n.id}`} reloadDocument>
-                {n.kind === "reply"
-                  ? n.reply
-                    ? `${n.reply.authorName} replied to you on “${n.article.title}”`
-                    : `A reply to you on “${n.article.title}”`
-                  : `New article: “${n.article.title}”`}
-              </Link>
-              {n.reply?.excerpt ? <p className="notification__excerpt">{n.reply.excerpt}</p> : null}
-              <p className="article-card__meta">
-                <DateTime iso={n.createdAt} withTime />
-              </p>
+              <IgnoredCollapse ignored={n.fromIgnored}>
+                {n.read ? null : <span className="badge">Unread</span>}{" "}
+                <Link to={`/notifications/${n.id}`} reloadDocument>
+                  {n.kind === "reply"
+                    ? n.reply
+                      ? `${n.reply.authorName} replied to you on “${n.article.title}”`
+                      : `A reply to you on “${n.article.title}”`
+                    : `New article: “${n.article.title}”`}
+                </Link>
+                {n.reply?.excerpt ? <p className="notification__excerpt">{n.reply.excerpt}</p> : null}
+                <p className="article-card__meta">
+                  <DateTime iso={n.createdAt} withTime />
+                </p>
+              </IgnoredCollapse>
             </li>
           ))}
         </ul>

@@ -4,6 +4,7 @@ import { sentimentFor } from "~/models/sentiment.server";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CategoryFollowForm } from "~/components/FollowControls";
+import { IgnoredCollapse } from "~/components/IgnoredCollapse";
 import { parseFollowChoice } from "~/models/follows.server";
 import {
   countTickerFollowers,
@@ -58,7 +59,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     {
       ticker: { symbol: ticker.symbol, exchange: ticker.exchange, companyName: ticker.companyName, aliases: ticker.aliases },
       articles,
-      ...page,
+      // A member's page (never cached) collapses the comments of members they ignore.
+      comments: page.comments.map((c) => ({ ...c, ignored: c.userId !== null && (user?.ignoredUserIds.includes(c.userId) ?? false) })),
+      nextCursor: page.nextCursor,
       paged: cursor !== null,
       followerCount,
       level,
@@ -124,12 +127,14 @@ export default function TickerPage() {
         {comments.length ? (
           <ol className="ticker-comments">
             {comments.map((c) => (
-              <li key={c.id} className="comment">
-                <p className="comment__meta">
-                  <strong>{c.authorName}</strong> on <Link to={`/comments/${c.id}`}>{c.articleTitle}</Link>{" "}
-                  <time dateTime={c.createdAt}>{new Date(c.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</time>
-                </p>
-                <div className="comment__body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
+              <li key={c.id} className={c.ignored ? "comment comment--ignored" : "comment"}>
+                <IgnoredCollapse ignored={c.ignored}>
+                  <p className="comment__meta">
+                    <strong>{c.authorName}</strong> on <Link to={`/comments/${c.id}`}>{c.articleTitle}</Link>{" "}
+                    <time dateTime={c.createdAt}>{new Date(c.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</time>
+                  </p>
+                  <div className="comment__body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
+                </IgnoredCollapse>
               </li>
             ))}
           </ol>

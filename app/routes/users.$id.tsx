@@ -5,6 +5,7 @@ import { readForm } from "~/lib/forms.server";
 import { getCurrentUser, requireUser } from "~/composition/session.server";
 import { ignoreMember, unignoreMember } from "~/models/ignores.server";
 import { DateTime } from "~/components/DateTime";
+import { IgnoredCollapse } from "~/components/IgnoredCollapse";
 import { getPublicProfile } from "~/models/users.server";
 import { parseId } from "~/lib/params";
 
@@ -53,6 +54,7 @@ export default function UserProfileRoute() {
   const { profile, ignore } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const count = profile.approvedCommentCount;
+  const ignoring = ignore?.ignoring ?? false;
   return (
     <section className="profile">
       <h1 className="page-title">{profile.displayName}</h1>
@@ -68,7 +70,7 @@ export default function UserProfileRoute() {
       {ignore ? (
         <Form method="post" className="profile__ignore">
           <input type="hidden" name="intent" value={ignore.ignoring ? "unignore" : "ignore"} />
-          {ignore.ignoring ? <p>You ignore this member: their comments are collapsed for you, and their replies do not notify you.</p> : null}
+          {ignore.ignoring ? <p className="profile__ignoring">You ignore this member: their comments are collapsed for you, here and everywhere, and their replies do not notify you.</p> : null}
           <button type="submit" className="button button--secondary">
             {ignore.ignoring ? "Stop ignoring" : "Ignore this member"}
           </button>
@@ -80,13 +82,16 @@ export default function UserProfileRoute() {
           <ol className="profile-comments">
             {profile.comments.map((comment) => (
               <li key={comment.id}>
-                <p className="article-card__meta">
-                  On <Link to={`/articles/${comment.articleSlug}`}>{comment.articleTitle}</Link>,{" "}
-                  <a href={`/comments/${comment.id}`}>
-                    <DateTime iso={comment.createdAt} withTime />
-                  </a>
-                </p>
-                <div className="comment__content" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
+                {/* A member one ignores: their page still lists their comments, each collapsed. */}
+                <IgnoredCollapse ignored={ignoring}>
+                  <p className="article-card__meta">
+                    On <Link to={`/articles/${comment.articleSlug}`}>{comment.articleTitle}</Link>,{" "}
+                    <a href={`/comments/${comment.id}`}>
+                      <DateTime iso={comment.createdAt} withTime />
+                    </a>
+                  </p>
+                  <div className="comment__content" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
+                </IgnoredCollapse>
               </li>
             ))}
           </ol>

@@ -242,3 +242,44 @@ test("every moderation page passes axe (no serious or critical violation)", asyn
   await expect(page.getByLabel(/Hold a comment with more than/)).toHaveValue("many");
   expect(await seriousA11yViolations(page)).toEqual([]);
 });
+
+test("the demo's spike alert shows in the queue and its link opens that ticker's comments; a held comment shows its disclosure", async ({ page, db }) => {
+  // A comment held by the paid-or-connected rule, through the pipeline as the form's are.
+  const { postComment } = await import("~/models/comments.server");
+  const article = await db.selectFrom("articles").select("id").where("slug", "=", BAOGANG_SLUG).executeTakeFirstOrThrow();
+  const mp = await db.selectFrom("tickers").select("id").where("symbol", "=", "MP").executeTakeFirstOrThrow();
+  const body = uniqueText("I consult for MP Materials: $MP is underpriced");
+  const held = await postComment(db, {
+    articleId: article.id,
+    parentId: null,
+    authorName: "Connected Guest",
+    authorEmail: `connected-${Date.now()}@example.com`,
+    authorUrl: "",
+    body,
+    ipHash: `e2e-connected-${Date.now()}`,
+    userAgent: "playwright",
+    disclosures: [{ tickerId: mp.id, position: "long", connected: true }],
+    connectedTickerIds: [mp.id],
+    sentiment: "bullish",
+  });
+  expect(held).toMatchObject({ ok: true, status: "pending" });
+
+  const moderator = await account(db, "moderator");
+  await logIn(page, moderator.email, "/moderation");
+  const banner = page.getByRole("region", { name: "Spike alert: possible pump-and-dump" });
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText("24 comments in the last 24 hours");
+  const item = await queueItem(page, body);
+  await expect(item.locator(".comment__connected")).toHaveText("Paid or connected: $MP");
+  await expect(item).toContainText("Discloses: long $MP");
+  await expect(item).toContainText("Bullish");
+  await expect(item).toContainText("Promotion rule: the author says they are paid by or connected to $MP.");
+
+  await page.goto("/moderation");
+  await banner.getByRole("link", { name: /\$ARU/ }).click();
+  await expect(page).toHaveURL(/\/tickers\/ASX\/ARU$/);
+  const comments = page.getByRole("region", { name: "Latest comments mentioning $ARU" });
+  await expect(comments.getByText("Same five accounts posting about $ARU everywhere. Smells like a pump.").first()).toBeVisible();
+  expect(await comments.locator("li.comment").count()).toBe(20);
+  await expect(page.getByRole("link", { name: "Older comments" })).toBeVisible();
+});

@@ -4,7 +4,7 @@
 // own LISTEN connection) and a writer on a third connection.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { TaggedCache, articleTag } from "~/lib/page-cache.server";
+import { TaggedCache, articleTag } from "~/lib/tagged-cache";
 import { listenForPageInvalidations, type PageCacheListener } from "~/lib/page-cache-listener.server";
 import { approveComment } from "~/models/moderation.server";
 import { saveArticle } from "~/models/articles.server";

@@ -4,11 +4,14 @@
 // header) is ever served to anyone else; ETag/304 and Cache-Control.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import http from "node:http";
 import path from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { freePort } from "../../db/embedded";
 import { approveComment } from "~/models/moderation.server";
+import { saveTicker } from "~/models/tickers.server";
 import { createUser } from "~/models/users.server";
 import { startSession } from "~/composition/session.server";
 import { ROOTS_PER_PAGE } from "~/models/threads.server";
@@ -62,6 +65,20 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
   throw new Error(`never happened: ${what}`);
 }
 
+/** One request, its body as the bytes sent (fetch would decompress them). */
+function raw(pathname: string, headers: Record<string, string>, method = "GET"): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${pathname}`, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 function postComment(slug: string, fields: Record<string, string>, cookie?: string) {
   return fetch(`${base}/articles/${slug}`, {
     method: "POST",
@@ -72,6 +89,30 @@ function postComment(slug: string, fields: Record<string, string>, cookie?: stri
 }
 
 describe("a guest's page", () => {
+  it("lives no longer than its own time limit: the home page's trending box is rendered again when a counted comment leaves the 24 hours, with no write", async () => {
+    const saved = await saveTicker(t.db, null, { symbol: "FADE", exchange: "ASX", companyName: "Fading Minerals", aliases: "" });
+    if (!saved.ok) throw new Error(JSON.stringify(saved));
+    const article = await createArticle(t.db);
+    const { commentId } = await createComment(t.db, article.id, { body: "$FADE is quiet today" });
+    await approveComment(t.db, { commentId });
+    // Counted for six more seconds. Moved back without a notice: only the time limit can drop the page.
+    await sql`alter table comment_tickers disable trigger user`.execute(t.db);
+    try {
+      await t.db.updateTable("comment_tickers").set({ created_at: new Date(Date.now() - 86_400_000 + 6_000) } as never).where("comment_id", "=", commentId).execute();
+    } finally {
+      await sql`alter table comment_tickers enable trigger user`.execute(t.db);
+    }
+    await eventually(async () => (await page("/")).includes("Fading Minerals"), "the home page shows the new ticker");
+    const first = await get("/");
+    expect(first.headers.get("x-assay-cache-until")).toBeNull();
+    expect(await first.text()).toContain("Fading Minerals");
+    const cached = await get("/");
+    expect(cached.headers.get("etag")).toBeTruthy();
+    expect(await cached.text()).toContain("Fading Minerals");
+    await new Promise((r) => setTimeout(r, 6_500));
+    expect(await page("/")).not.toContain("Fading Minerals");
+  });
+
   it("comes from memory, with an ETag (304 when unchanged) and a Cache-Control a CDN can use, until PostgreSQL says it changed", async () => {
     const article = await createArticle(t.db, { title: "Cached title" });
     const first = await get(`/articles/${article.slug}`);
@@ -212,5 +253,38 @@ describe("personal pages are never shared", () => {
     for (let i = 0; i < 3; i++) expect(await page(`/articles/${memberFirst.slug}`)).not.toContain("Zelda Member");
     expect(await page(`/`, { Cookie: cookie })).toContain("Zelda Member");
     expect(await page(`/`)).not.toContain("Zelda Member");
+  });
+});
+
+describe("a guest's page, compressed once", () => {
+  it("is sent in brotli, gzip or plain as Accept-Encoding asks, the same bytes rendered and from memory", async () => {
+    const article = await createArticle(t.db, { title: "Compressed once" });
+    const pathname = `/articles/${article.slug}`;
+    const rendered = await raw(pathname, { "Accept-Encoding": "gzip, deflate, br" });
+    expect(rendered.status).toBe(200);
+    expect(rendered.headers["content-encoding"]).toBe("br");
+    expect(rendered.headers.vary).toBe("Accept-Encoding, Cookie");
+    const html = brotliDecompressSync(rendered.body).toString("utf8");
+    expect(html).toContain("Compressed once");
+
+    const fromMemory = await raw(pathname, { "Accept-Encoding": "gzip, deflate, br" });
+    expect(fromMemory.body.equals(rendered.body)).toBe(true);
+    expect(fromMemory.headers.etag).toBe(rendered.headers.etag);
+    expect(Number(fromMemory.headers["content-length"])).toBe(fromMemory.body.length);
+
+    const zipped = await raw(pathname, { "Accept-Encoding": "br;q=0.5, gzip" });
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(zipped.body).toString("utf8")).toBe(html);
+
+    const plain = await raw(pathname, { "Accept-Encoding": "identity" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.toString("utf8")).toBe(html);
+    expect(plain.headers.etag).toBe(rendered.headers.etag);
+
+    const head = await raw(pathname, { "Accept-Encoding": "gzip" }, "HEAD");
+    expect(head.status).toBe(200);
+    expect(head.headers["content-encoding"]).toBe("gzip");
+    expect(Number(head.headers["content-length"])).toBe(zipped.body.length);
+    expect(head.body.length).toBe(0);
   });
 });

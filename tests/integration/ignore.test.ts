@@ -7,10 +7,14 @@ import { createUser } from "~/models/users.server";
 import { ignoreMember, listIgnoredMembers, unignoreMember } from "~/models/ignores.server";
 import { approveComment } from "~/models/moderation.server";
 import { fanOutApprovedComment } from "~/models/mail-fanout.server";
-import { listNotifications } from "~/models/notifications.server";
+import { countUnreadNotifications, listNotifications } from "~/models/notifications.server";
 import { loader as articleLoader } from "~/routes/articles.$slug";
 import * as account from "~/routes/account";
 import * as profile from "~/routes/users.$id";
+import * as notificationsRoute from "~/routes/notifications";
+import { loader as tickerLoader } from "~/routes/tickers.$exchange.$symbol";
+import { loader as permalinkLoader } from "~/routes/comments.$commentId._index";
+import { saveTicker } from "~/models/tickers.server";
 import { useTestDatabase } from "../support/db";
 import { createArticle, createComment } from "../support/factories";
 
@@ -72,7 +76,64 @@ describe("ignoring a member", () => {
     }
   });
 
-  it("does not notify of a reply from an ignored member, nor list an earlier one", async () => {
+  it("collapses their mentions on a ticker page for that member only (guests' copy untouched)", async () => {
+    const reader = await member("Reader");
+    const tout = await member("Tout");
+    const saved = await saveTicker(t.db, null, { symbol: "LYC", exchange: "ASX", companyName: "Lynas Rare Earths", aliases: "" });
+    if (!saved.ok || !("id" in saved)) throw new Error("no ticker");
+    const article = await createArticle(t.db);
+    const touted = await createComment(t.db, article.id, { userId: tout.id, authorName: "Tout", body: "$LYC to the moon" });
+    await approveComment(t.db, { commentId: touted.commentId });
+    const plain = await createComment(t.db, article.id, { authorName: "Guest", body: "$LYC results next week" });
+    await approveComment(t.db, { commentId: plain.commentId });
+    await ignoreMember(t.db, { userId: reader.id, ignoredUserId: tout.id });
+
+    const page = async (cookie?: string) => {
+      const response = await call(tickerLoader, new Request("http://localhost/tickers/ASX/LYC", { headers: cookie ? { Cookie: cookie } : {} }), { exchange: "ASX", symbol: "LYC" });
+      return { response, data: (await response.json()) as { comments: { id: number; ignored: boolean }[] } };
+    };
+    const mine = await page(reader.cookie);
+    expect(mine.data.comments.map((c) => [c.id, c.ignored])).toEqual([
+      [plain.commentId, false],
+      [touted.commentId, true],
+    ]);
+    expect(mine.response.headers.get("X-Assay-Cache")).toBeNull();
+    const guest = await page();
+    expect(guest.data.comments.map((c) => c.ignored)).toEqual([false, false]);
+    expect(guest.response.headers.get("X-Assay-Cache")).toBe("list");
+    expect((await page(tout.cookie)).data.comments.map((c) => c.ignored)).toEqual([false, false]);
+  });
+
+  it("collapses their comment in a conversation reached by its permalink", async () => {
+    const reader = await member("Reader");
+    const tout = await member("Tout");
+    const article = await createArticle(t.db);
+    const root = await createComment(t.db, article.id, { authorName: "Guest", body: "Opening remark" });
+    await approveComment(t.db, { commentId: root.commentId });
+    const reply = await createComment(t.db, article.id, { userId: tout.id, authorName: "Tout", parentId: root.commentId, body: "Buy buy buy" });
+    await approveComment(t.db, { commentId: reply.commentId });
+    await ignoreMember(t.db, { userId: reader.id, ignoredUserId: tout.id });
+
+    const redirect = await call(permalinkLoader, new Request(`http://localhost/comments/${reply.commentId}`, { headers: { Cookie: reader.cookie } }), { commentId: String(reply.commentId) });
+    expect(redirect.status).toBe(302);
+    const location = new URL(redirect.headers.get("Location")!, "http://localhost");
+    expect(location.pathname).toBe(`/articles/${article.slug}`);
+    // Where the permalink leads, and the conversation view of its thread (?thread=).
+    for (const address of [`${location.pathname}${location.search}`, `${location.pathname}?thread=${root.commentId}`]) {
+      const html = async (cookie?: string) => {
+        const response = await articleLoader({ request: new Request(`http://localhost${address}`, { headers: cookie ? { Cookie: cookie } : {} }), params: { slug: article.slug }, context: context() } as never);
+        return ((await response.json()) as { threadHtml: string }).threadHtml;
+      };
+      const mine = await html(reader.cookie);
+      expect(mine).toContain("Opening remark");
+      expect(mine).toMatch(new RegExp(`id="comment-${reply.commentId}"[^>]*comment--ignored[^>]*><details class="comment__ignored"><summary>1 comment from a member you ignore</summary>.*Buy buy buy`, "s"));
+      const theirs = await html();
+      expect(theirs).toContain("Buy buy buy");
+      expect(theirs).not.toContain("member you ignore");
+    }
+  });
+
+  it("does not notify of a reply from an ignored member, and collapses an earlier one, read", async () => {
     const reader = await member("Reader");
     const tout = await member("Tout");
     const article = await createArticle(t.db);
@@ -83,8 +144,16 @@ describe("ignoring a member", () => {
     expect(await fanOutApprovedComment(t.db, first.commentId)).toMatchObject({ notifications: 1 });
     expect((await listNotifications(t.db, { userId: reader.id })).notifications).toHaveLength(1);
 
+    expect((await listNotifications(t.db, { userId: reader.id })).notifications[0]).toMatchObject({ fromIgnored: false, read: false });
+    expect(await countUnreadNotifications(t.db, reader.id)).toBe(1);
+
     await ignoreMember(t.db, { userId: reader.id, ignoredUserId: tout.id });
-    expect((await listNotifications(t.db, { userId: reader.id })).notifications).toEqual([]);
+    const listed = (await listNotifications(t.db, { userId: reader.id })).notifications;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ fromIgnored: true, read: true, reply: { excerpt: "First reply" } });
+    expect(await countUnreadNotifications(t.db, reader.id)).toBe(0);
+    const page = await call(notificationsRoute.loader, new Request("http://localhost/notifications", { headers: { Cookie: reader.cookie } }));
+    expect((await page.json()).notifications[0]).toMatchObject({ fromIgnored: true });
     const second = await createComment(t.db, article.id, { userId: tout.id, parentId: mine.commentId, body: "Second reply" });
     await t.db.updateTable("comments").set({ status: "approved" }).where("id", "=", second.commentId).execute();
     expect(await fanOutApprovedComment(t.db, second.commentId)).toEqual({ notifications: 0, deliveries: 0 });

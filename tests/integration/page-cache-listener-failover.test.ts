@@ -7,7 +7,7 @@
 // A cluster of this file's own (tests/support/throwaway-cluster.ts).
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TaggedCache, articleTag, PAGE_CACHE_CHANNEL } from "~/lib/page-cache.server";
+import { TaggedCache, articleTag, PAGE_CACHE_CHANNEL } from "~/lib/tagged-cache";
 import { listenForPageInvalidations, type PageCacheListener } from "~/lib/page-cache-listener.server";
 import { startThrowawayCluster, type ThrowawayCluster } from "../support/throwaway-cluster";
 

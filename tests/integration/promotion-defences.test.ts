@@ -142,6 +142,53 @@ describe("paid or connected", () => {
   });
 });
 
+describe("the queue shows disclosures and sentiment", () => {
+  const queueAs = async (cookie: string, tab: string) => {
+    const response = await queueLoader({ request: new Request(`http://localhost/moderation?tab=${tab}`, { headers: { Cookie: cookie } }), params: {}, context: { db: t.db, clientIp: "192.0.2.1" } } as never);
+    return (await response.json()) as { page: QueuePage };
+  };
+
+  it("on a held comment: its disclosure (paid or connected among it) and its sentiment, beside the rule that held it", async () => {
+    const member = await memberAged(30);
+    const result = await post(articleId, "An update on $MP and $LYC", member, {
+      connectedTickerIds: [ids.mp],
+      disclosures: [
+        { tickerId: ids.mp, position: "none", connected: true },
+        { tickerId: ids.lyc, position: "long", connected: false },
+      ],
+      sentiment: "bullish",
+    });
+    expect(result).toMatchObject({ status: "pending", heldReason: HOLD_REASONS.connected("$MP") });
+    const plain = await post(articleId, "Nothing to disclose here", { guest: "plain@example.com" });
+    await settings({ holdMode: "all" });
+    const held = await post(articleId, "Just a thought", { guest: "plain2@example.com" });
+    expect(plain.ok && held.ok).toBe(true);
+
+    const moderator = await createPerson(t.db, "moderator");
+    const cookie = (await startSession(t.db, new Request("http://localhost/login", { method: "POST" }), moderator.id)).split(";")[0]!;
+    const { page } = await queueAs(cookie, "pending");
+    const item = page.items.find((i) => result.ok && i.id === result.commentId)!;
+    expect(item.sentiment).toBe("bullish");
+    expect(item.disclosures).toEqual([
+      { symbol: "LYC", exchange: "ASX", position: "long", connected: false },
+      { symbol: "MP", exchange: "NYSE", position: "none", connected: true },
+    ]);
+    const other = page.items.find((i) => held.ok && i.id === held.commentId)!;
+    expect(other).toMatchObject({ sentiment: null, disclosures: [] });
+  });
+
+  it("on a reported comment too", async () => {
+    await settings({ tickerNewAccountDays: 0 });
+    const result = await post(articleId, "$LYC will double, trust me", { guest: "tout@example.com" }, { disclosures: [{ tickerId: ids.lyc, position: "long", connected: false }], sentiment: "bullish" });
+    if (!result.ok) throw new Error("refused");
+    await approveComment(t.db, { commentId: result.commentId });
+    const reporter = await createPerson(t.db);
+    expect(await reportComment(t.db, { clientIp: "192.0.2.9", commentId: result.commentId, reporterId: reporter.id, reason: "promotion" })).toMatchObject({ ok: true });
+    const items = (await listQueue(t.db, { tab: "reported" })).items;
+    expect(items.map((i) => [i.id, i.sentiment, i.disclosures])).toEqual([[result.commentId, "bullish", [{ symbol: "LYC", exchange: "ASX", position: "long", connected: false }]]]);
+  });
+});
+
 describe("the settings form", () => {
   const form = (changes: Record<string, string>) => ({
     holdMode: "first-time",

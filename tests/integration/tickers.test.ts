@@ -2,6 +2,7 @@
 // comment is written; the ticker page's tagged articles and keyset-paged approved
 // mentions; its follow levels; trending; the editors' list.
 import { describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import { approveComment, editComment, setCommentStatus } from "~/models/moderation.server";
 import {
   getTicker,
@@ -10,6 +11,7 @@ import {
   saveTicker,
   tickersMentioned,
   trendingTickers,
+  trendingChangesAt,
   getTickerFollow,
   setTickerFollow,
   countTickerFollowers,
@@ -19,7 +21,7 @@ import { saveArticle } from "~/models/articles.server";
 import { loader as tickerLoader } from "~/routes/tickers.$exchange.$symbol";
 import { loader as homeLoader } from "~/routes/_index";
 import { useTestDatabase } from "../support/db";
-import { createArticle, createComment } from "../support/factories";
+import { createArticle, createCategory, createComment } from "../support/factories";
 
 const t = useTestDatabase();
 
@@ -160,8 +162,56 @@ describe("trending", () => {
     ]);
     const home = (await homeLoader({ request: new Request("http://localhost/"), params: {}, context: { db: t.db } as never })) as Response;
     const data = await home.json();
-    expect(data.trending[0]).toEqual({ symbol: "EEE", exchange: "ASX", companyName: "EEE Ltd", comments: 5 });
+    expect(data.trending[0]).toEqual({ symbol: "EEE", exchange: "ASX", companyName: "EEE Ltd", comments: 5, bullish: 0, bearish: 0 });
     expect(data.trending).toHaveLength(5);
+  });
+
+  it("counts Bullish and Bearish among the same comments, and tells guests' cache when the 24 hours will change it", async () => {
+    await ticker("LYC", "ASX", "Lynas");
+    await ticker("MP", "NYSE", "MP Materials");
+    const article = await createArticle(t.db);
+    const now = Date.now();
+    const hoursAgo = (h: number) => new Date(now - h * 3600_000);
+    const mention = async (body: string, sentiment: "bullish" | "bearish" | null, at: Date) => {
+      const id = await approvedComment(article.id, body, { sentiment });
+      await t.db.updateTable("comment_tickers").set({ created_at: at } as never).where("comment_id", "=", id).execute();
+    };
+    await mention("$LYC one", "bullish", hoursAgo(2));
+    await mention("$LYC two", "bullish", hoursAgo(20));
+    await mention("$LYC three", "bearish", hoursAgo(1));
+    await mention("$LYC four", null, hoursAgo(3));
+    await mention("$LYC too old", "bearish", hoursAgo(25));
+    await mention("$MP one", "bearish", hoursAgo(23));
+    // A held comment counts for nothing.
+    await createComment(t.db, article.id, { body: "$MP held", sentiment: "bullish" });
+
+    const trending = await trendingTickers(t.db, { now: new Date(now) });
+    expect(trending.map((x) => [x.symbol, x.comments, x.bullish, x.bearish])).toEqual([
+      ["LYC", 4, 2, 1],
+      ["MP", 1, 0, 1],
+    ]);
+    // $MP's comment of 23 hours ago is the first to leave the 24 hours: in one hour.
+    expect(trending.map((x) => x.changesAt.getTime())).toEqual([hoursAgo(20).getTime() + 86_400_000, hoursAgo(23).getTime() + 86_400_000]);
+    expect(trendingChangesAt(trending)).toEqual(new Date(hoursAgo(23).getTime() + 86_400_000));
+    expect(trendingChangesAt([])).toBeNull();
+
+    const home = (await homeLoader({ request: new Request("http://localhost/"), params: {}, context: { db: t.db } as never })) as Response;
+    expect(home.headers.get("X-Assay-Cache")).toBe("list");
+    const until = Date.parse(home.headers.get("X-Assay-Cache-Until")!);
+    // Computed from the loader's own clock, a moment after ours: within the hour that $MP's comment has left.
+    expect(until).toBeGreaterThan(now);
+    expect(until).toBe(hoursAgo(23).getTime() + 86_400_000);
+    const data = await home.json();
+    expect(data.trending.map((x: { symbol: string; bullish: number; bearish: number }) => [x.symbol, x.bullish, x.bearish])).toEqual([
+      ["LYC", 2, 1],
+      ["MP", 0, 1],
+    ]);
+  });
+
+  it("gives guests' cache no time limit when nothing trends", async () => {
+    const home = (await homeLoader({ request: new Request("http://localhost/"), params: {}, context: { db: t.db } as never })) as Response;
+    expect(home.headers.get("X-Assay-Cache")).toBe("list");
+    expect(home.headers.get("X-Assay-Cache-Until")).toBeNull();
   });
 });
 
@@ -182,6 +232,47 @@ describe("the editors' list", () => {
       errors: { symbol: "LYC on ASX is already in the list." },
     });
     expect(await saveTicker(t.db, 999_999, { symbol: "NEW", exchange: "ASX", companyName: "New", aliases: "" })).toEqual({ ok: false, error: "not-found" });
+  });
+});
+
+/** Until a session on this test's database waits for a lock (the other editor's uncommitted row). */
+async function untilWaitingOnALock() {
+  for (let i = 0; i < 500; i++) {
+    const waiting = await sql<{ n: string }>`
+      select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+    `.execute(t.db);
+    if (Number(waiting.rows[0]!.n) > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("the second save never waited on the first");
+}
+
+describe("two editors adding the same ticker at once", () => {
+  it("gives the second the same 'already in the list' message, not a 500, when both pass the check", async () => {
+    // The first editor's insert is written but not yet committed: the second editor's
+    // check sees nothing, so their insert waits on the unique index, then collides.
+    let second: ReturnType<typeof saveTicker> | undefined;
+    await t.db.transaction().execute(async (trx) => {
+      await trx.insertInto("tickers").values({ symbol: "LYC", exchange: "ASX", company_name: "Lynas Rare Earths", aliases: [] }).execute();
+      second = saveTicker(t.db, null, { symbol: "lyc", exchange: "asx", companyName: "Lynas again", aliases: "" });
+      await untilWaitingOnALock();
+    });
+    expect(await second).toEqual({ ok: false, errors: { symbol: "LYC on ASX is already in the list." } });
+    const rows = await t.db.selectFrom("tickers").select("company_name").execute();
+    expect(rows).toEqual([{ company_name: "Lynas Rare Earths" }]);
+  });
+
+  it("gives the same message when a rename collides past the check", async () => {
+    await ticker("MP", "NYSE", "MP Materials");
+    const other = await ticker("ILU", "ASX", "Iluka Resources");
+    let rename: ReturnType<typeof saveTicker> | undefined;
+    await t.db.transaction().execute(async (trx) => {
+      await trx.insertInto("tickers").values({ symbol: "ARU", exchange: "ASX", company_name: "Arafura", aliases: [] }).execute();
+      rename = saveTicker(t.db, other, { symbol: "ARU", exchange: "ASX", companyName: "Iluka renamed", aliases: "" });
+      await untilWaitingOnALock();
+    });
+    expect(await rename).toEqual({ ok: false, errors: { symbol: "ARU on ASX is already in the list." } });
+    expect(await getTicker(t.db, "ASX", "ILU")).toMatchObject({ companyName: "Iluka Resources" });
   });
 });
 
@@ -260,6 +351,34 @@ describe("ticker feeds", () => {
     expect(await listPersonalFeedArticles(t.db, user.userId)).toEqual([]);
     await setTickerFollow(t.db, { userId: user.userId, tickerId: lyc, level: "following" });
     expect((await listPersonalFeedArticles(t.db, user.userId)).map((a) => a.id)).toEqual([tagged.id]);
+  });
+});
+
+describe("the personal feed and /following", () => {
+  it("follow one rule: watched and followed categories and tickers, less what is in a muted category or of a muted ticker", async () => {
+    const { listPersonalFeedArticles } = await import("~/models/feeds.server");
+    const { getFollowingPage, setCategoryFollow } = await import("~/models/follows.server");
+    const mp = await ticker("MP", "NYSE", "MP Materials");
+    const lyc = await ticker("LYC", "ASX", "Lynas Rare Earths");
+    const china = await createCategory(t.db, "china-rule", "China");
+    const published = new Date(Date.now() - 60_000);
+    const article = (slug: string, categorySlugs: string[], tickerIds: number[]) =>
+      saveArticle(t.db, { slug, title: slug, highlights: [], bodyMarkdown: "x", byline: "Desk", publishedAt: published, categorySlugs, tickerIds });
+    const plain = await article("china-plain", [china.slug], []);
+    const ofMutedTicker = await article("china-mp", [china.slug], [mp]);
+    const ofFollowedTicker = await article("lyc-only", [], [lyc]);
+    await createArticle(t.db, { slug: "elsewhere" });
+    const user = await createUser(t.db, { email: "rule@example.com", displayName: "Rule", password: "a long enough password", emailVerified: true });
+    if (!user.ok) throw new Error("user");
+    await setCategoryFollow(t.db, { userId: user.userId, categoryId: china.id, level: "following" });
+    await setTickerFollow(t.db, { userId: user.userId, tickerId: lyc, level: "watching" });
+    await setTickerFollow(t.db, { userId: user.userId, tickerId: mp, level: "muted" });
+
+    const feed = (await listPersonalFeedArticles(t.db, user.userId)).map((a) => a.id).sort();
+    const following = (await getFollowingPage(t.db, { userId: user.userId })).articles.map((a) => a.id).sort();
+    expect(feed).toEqual([plain.id, ofFollowedTicker.id].sort());
+    expect(feed).not.toContain(ofMutedTicker.id);
+    expect(following).toEqual(feed);
   });
 });
 

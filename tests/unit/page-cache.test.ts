@@ -1,17 +1,8 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import {
-  TaggedCache,
-  acceptsGzip,
-  articleTag,
-  cacheKey,
-  etagMatches,
-  isPersonalRequest,
-  makeEtag,
-  notModified,
-  parseCacheTags,
-  parseInvalidation,
-  pathTag,
-} from "~/lib/page-cache.server";
+import { cacheKey, chooseEncoding, isPersonalRequest, keepPage, parseCacheTags, parseCacheUntil } from "~/composition/page-cache.server";
+import { makeEtag, notModified } from "~/lib/conditional-get";
+import { TaggedCache, articleTag, parseInvalidation, pathTag } from "~/lib/tagged-cache";
 import { formatThreadCursor, parseThreadCursor } from "~/models/threads.server";
 
 describe("which requests are personal", () => {
@@ -93,16 +84,25 @@ describe("tags and notices", () => {
   });
 });
 
+describe("a page's time limit", () => {
+  it("reads the route's ISO moment, and nothing from what is not one", () => {
+    expect(parseCacheUntil("2026-12-02T03:00:00.000Z")).toBe(Date.UTC(2026, 11, 2, 3));
+    expect(parseCacheUntil("soon")).toBeUndefined();
+    expect(parseCacheUntil(undefined)).toBeUndefined();
+    expect(parseCacheUntil(null)).toBeUndefined();
+  });
+});
+
 describe("conditional requests and encodings", () => {
   it("matches an ETag, weak or strong, in a list, or *", () => {
     const etag = makeEtag(Buffer.from("page"));
-    expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
-    expect(etagMatches(etag, etag)).toBe(true);
-    expect(etagMatches(`"other", ${etag}`, etag)).toBe(true);
-    expect(etagMatches(etag.slice(2), etag)).toBe(true);
-    expect(etagMatches("*", etag)).toBe(true);
-    expect(etagMatches('"other"', etag)).toBe(false);
-    expect(etagMatches(undefined, etag)).toBe(false);
+    expect(etag).toMatch(/^W\/"[0-9a-f]+-[A-Za-z0-9+/]+"$/);
+    const matches = (ifNoneMatch: string) => notModified({ ifNoneMatch }, etag);
+    expect(matches(etag)).toBe(true);
+    expect(matches(`"other", ${etag}`)).toBe(true);
+    expect(matches(etag.slice(2))).toBe(true);
+    expect(matches("*")).toBe(true);
+    expect(matches('"other"')).toBe(false);
     expect(makeEtag(Buffer.from("page"))).toBe(etag);
     expect(makeEtag(Buffer.from("page 2"))).not.toBe(etag);
   });
@@ -121,12 +121,30 @@ describe("conditional requests and encodings", () => {
     expect(notModified({}, etag, lastModified)).toBe(false);
   });
 
-  it("gzip only for clients that accept it", () => {
-    expect(acceptsGzip("gzip, deflate, br")).toBe(true);
-    expect(acceptsGzip("br;q=1.0, gzip;q=0.8")).toBe(true);
-    expect(acceptsGzip("gzip;q=0")).toBe(false);
-    expect(acceptsGzip("identity")).toBe(false);
-    expect(acceptsGzip(undefined)).toBe(false);
+  it("chooses brotli, gzip or plain by Accept-Encoding and its q-values, brotli first when both are as welcome", () => {
+    expect(chooseEncoding("gzip, deflate, br")).toBe("br");
+    expect(chooseEncoding("gzip, deflate, br, zstd")).toBe("br");
+    expect(chooseEncoding("br;q=1.0, gzip;q=0.8")).toBe("br");
+    expect(chooseEncoding("gzip;q=1.0, br;q=0.5")).toBe("gzip");
+    expect(chooseEncoding("gzip, deflate")).toBe("gzip");
+    expect(chooseEncoding("br;q=0, gzip")).toBe("gzip");
+    expect(chooseEncoding("*")).toBe("br");
+    expect(chooseEncoding("gzip;q=0")).toBe("identity");
+    expect(chooseEncoding("identity")).toBe("identity");
+    expect(chooseEncoding("deflate")).toBe("identity");
+    expect(chooseEncoding(undefined)).toBe("identity");
+    expect(chooseEncoding("")).toBe("identity");
+  });
+
+  it("keeps a page's bytes with their gzip and brotli, made once, and one entity tag for all three", async () => {
+    const body = Buffer.from(`<!DOCTYPE html><html lang="en"><body>${"<p>Lynas $LYC</p>".repeat(500)}</body></html>`);
+    const page = await keepPage({ "content-type": "text/html; charset=utf-8" }, body);
+    expect(page.identity).toBe(body);
+    expect(gunzipSync(page.gzip).equals(body)).toBe(true);
+    expect(brotliDecompressSync(page.br).equals(body)).toBe(true);
+    expect(page.br.length).toBeLessThan(body.length / 10);
+    expect(page.etag).toBe(makeEtag(body));
+    expect(page.headers).toEqual({ "content-type": "text/html; charset=utf-8" });
   });
 });
 
@@ -135,6 +153,24 @@ function cache(options: { maxBytes?: number; ttlMs?: number; now?: () => number 
 }
 
 describe("TaggedCache", () => {
+  it("ends a value's life at the moment it names, when that comes before its time to live (trending's 24 hours)", () => {
+    let now = 1_000;
+    const c = cache({ ttlMs: 60_000, now: () => now });
+    expect(c.store(c.begin(), "/", "home", ["list"], now + 500)).toBe(true);
+    // A moment named after the TTL does not lengthen it.
+    expect(c.store(c.begin(), "/categories", "list", ["list"], now + 120_000)).toBe(true);
+    now += 499;
+    expect(c.get("/")).toBe("home");
+    now += 2;
+    expect(c.get("/")).toBeUndefined();
+    expect(c.get("/categories")).toBe("list");
+    now += 60_000;
+    expect(c.get("/categories")).toBeUndefined();
+    // Already past: not kept at all.
+    expect(c.store(c.begin(), "/", "home", ["list"], now)).toBe(false);
+    expect(c.get("/")).toBeUndefined();
+  });
+
   it("keeps a value and drops it when one of its tags is invalidated", () => {
     const c = cache();
     expect(c.store(c.begin(), "/articles/a", "A", [articleTag(1)])).toBe(true);
@@ -180,6 +216,17 @@ describe("TaggedCache", () => {
     c.applyNotification("*");
     expect(c.store(before, "x", "stale", [articleTag(3)])).toBe(false);
     expect(c.store(c.begin(), "x", "fresh", [articleTag(3)])).toBe(true);
+  });
+
+  it("a value stored again under new tags answers to those only", () => {
+    const c = cache();
+    c.store(c.begin(), "/articles/a", "old", [articleTag(1)]);
+    c.store(c.begin(), "/articles/a", "new", [articleTag(2)]);
+    c.invalidateArticles([1]);
+    expect(c.get("/articles/a")).toBe("new");
+    c.invalidateTags([articleTag(2)]);
+    expect(c.get("/articles/a")).toBeUndefined();
+    expect(c.byteSize).toBe(0);
   });
 
   it("drops a path's pages on a local write", () => {
