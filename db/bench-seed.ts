@@ -22,6 +22,16 @@ export const BENCH_SLUGS = {
   post: "bench-post-target",
 } as const;
 
+/** The tickers seeded, [symbol, exchange, company, aliases]; the first gets half of all mentions. */
+export const BENCH_TICKERS: [string, string, string, string[]][] = [
+  ["LYC", "ASX", "Lynas Rare Earths", ["LYC.AX"]],
+  ["MP", "NYSE", "MP Materials", []],
+  ["600111", "SSE", "China Northern Rare Earth", []],
+  ["ILU", "ASX", "Iluka Resources", ["ILU.AX"]],
+  ["ARU", "ASX", "Arafura Rare Earths", ["ARU.AX"]],
+  ["UUUU", "NYSE", "Energy Fuels", []],
+];
+
 export const BENCH_MEMBER_PASSWORD = "bench-password-not-secret";
 /** Emails of guests who had a comment approved (their next one is published at once). */
 export const benchGuestEmail = (n: number) => `guest${n}@bench.example`;
@@ -48,8 +58,8 @@ export interface BenchSeedResult {
   approved: number;
   pending: number;
   members: number;
-  /** Milliseconds spent: members, articles, comments, vacuum/analyze. */
-  timings: { members: number; articles: number; comments: number; vacuum: number; total: number };
+  /** Milliseconds spent: members, articles, comments, tickers and mentions, vacuum/analyze. */
+  timings: { members: number; articles: number; comments: number; tickers: number; vacuum: number; total: number };
   bigThreadSize: number;
 }
 
@@ -316,11 +326,13 @@ interface CommentRow {
 
 const INSERT_COMMENTS = `
   insert into comments (id, article_id, parent_id, root_id, status, author_name, author_email,
-                        body_markdown, body_html, held_reason, created_at, updated_at, user_id)
+                        body_markdown, body_html, held_reason, created_at, updated_at, user_id, sentiment)
   overriding system value
   select t.id, t.article_id, t.parent_id, t.root_id, t.status, t.author_name, t.author_email, b.md, b.html,
          case when t.status = 'pending' then 'Seeded by the bench: waiting for a moderator.' end,
-         t.created_at, t.created_at, t.user_id
+         t.created_at, t.created_at, t.user_id,
+         -- Three comments in ten carry a sentiment, two of them Bullish.
+         case t.id % 10 when 0 then 'bullish' when 3 then 'bullish' when 6 then 'bearish' end
   from unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[], $9::timestamptz[], $10::int[])
        as t(id, article_id, parent_id, root_id, status, author_name, author_email, body, created_at, user_id)
   join bench_bodies b on b.idx = t.body`;
@@ -344,7 +356,7 @@ export async function seedBench(url: string, options: BenchSeedOptions): Promise
   const pendingShare = options.pendingShare ?? 0.1;
   const random = mulberry32(20250601);
   const main = await connect(url);
-  const timings = { members: 0, articles: 0, comments: 0, vacuum: 0, total: 0 };
+  const timings = { members: 0, articles: 0, comments: 0, tickers: 0, vacuum: 0, total: 0 };
   try {
     // Categories (the usual five).
     for (const c of SEED_CATEGORIES) {
@@ -430,12 +442,14 @@ export async function seedBench(url: string, options: BenchSeedOptions): Promise
     for (let start = 0; start < plans.length; start += 10_000) {
       const chunk = plans.slice(start, start + 10_000);
       await main.query(
-        `insert into articles (id, slug, title, highlights, body_markdown, body_html, excerpt, byline, published_at, created_at, updated_at)
+        // Published and already announced, as imported history is: otherwise every server the
+        // bench starts would spend the measurements announcing 20,000 articles to their followers.
+        `insert into articles (id, slug, title, highlights, body_markdown, body_html, excerpt, byline, published_at, first_published_at, announced_at, created_at, updated_at)
          overriding system value
          select a.id, a.slug, a.title,
                 array(select jsonb_array_elements_text($6::jsonb -> a.tpl)),
                 ($7::text[])[a.tpl + 1], ($8::text[])[a.tpl + 1], ($9::text[])[a.tpl + 1],
-                'Assay bench desk', a.published_at, a.published_at, a.published_at
+                'Assay bench desk', a.published_at, a.published_at, a.published_at, a.published_at, a.published_at
          from unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::timestamptz[]) as a(id, slug, title, tpl, published_at)`,
         [
           chunk.map((p) => p.id),
@@ -520,13 +534,62 @@ export async function seedBench(url: string, options: BenchSeedOptions): Promise
     timings.comments = Date.now() - t0;
     log(`comments: ${written.toLocaleString("en-US")} in ${(timings.comments / 1000).toFixed(1)} s`);
 
+    // Tickers (the rare-earth names of the demo, and a few more) and cashtag mentions at
+    // scale: one comment in eight mentions one, half of those $LYC (so its page has the
+    // most to page through), each mention with its disclosure; articles tagged likewise.
+    t0 = Date.now();
+    for (const [symbol, exchange, company, aliases] of BENCH_TICKERS) {
+      await main.query(
+        "insert into tickers (symbol, exchange, company_name, aliases) values ($1, $2, $3, $4) on conflict do nothing",
+        [symbol, exchange, company, aliases],
+      );
+    }
+    const tickerIds = (
+      await main.query<{ id: number }>("select id from tickers where (symbol, exchange) in (select * from unnest($1::text[], $2::text[])) order by id", [
+        BENCH_TICKERS.map((t) => t[0]),
+        BENCH_TICKERS.map((t) => t[1]),
+      ])
+    ).rows.map((r) => Number(r.id));
+    // Which ticker a number picks: the first (LYC) half the time, the others sharing the rest.
+    const pickTicker = (n: string) => `(case when (${n} % 2) = 0 then ($1::int[])[1] else ($1::int[])[2 + ((${n} / 2) % (cardinality($1::int[]) - 1))::int] end)`;
+    await main.query(
+      `insert into article_tickers (article_id, ticker_id)
+       select id, ${pickTicker("(id / 7)")} from articles where id % 7 = 0 or slug = any($2::text[])
+       on conflict do nothing`,
+      [tickerIds, [BENCH_SLUGS.hot, BENCH_SLUGS.big]],
+    );
+    // The row's copies of its comment (time, status, article, sentiment) are written here in
+    // one pass; the triggers that fill them for one row at a time are set aside meanwhile.
+    await main.query("alter table comment_tickers disable trigger comment_tickers_fill, disable trigger comment_tickers_sentiment");
+    let mentions: pg.QueryResult;
+    try {
+      mentions = await main.query(
+        `insert into comment_tickers (comment_id, ticker_id, article_id, created_at, approved, sentiment)
+         select c.id, ${pickTicker("(c.id / 8)")}, c.article_id, c.created_at, c.status = 'approved' and c.hidden_at is null, c.sentiment
+         from comments c where c.id % 8 = 0 and c.id >= $2
+         on conflict do nothing`,
+        [tickerIds, firstCommentId],
+      );
+    } finally {
+      await main.query("alter table comment_tickers enable trigger comment_tickers_fill, enable trigger comment_tickers_sentiment");
+    }
+    await main.query(
+      `insert into comment_disclosures (comment_id, ticker_id, position, connected)
+       select comment_id, ticker_id, (array['long', 'short', 'none', 'undisclosed'])[1 + comment_id % 4], comment_id % 97 = 0
+       from comment_tickers where comment_id >= $1
+       on conflict do nothing`,
+      [firstCommentId],
+    );
+    timings.tickers = Date.now() - t0;
+    log(`tickers: ${tickerIds.length}, ${Number(mentions.rowCount).toLocaleString("en-US")} mentions with disclosures in ${(timings.tickers / 1000).toFixed(1)} s`);
+
     // Statistics for the planner, and the visibility map for index-only scans (the
     // article page counts a thread's comments from an index alone). Right after a
     // bulk load with asynchronous commits, VACUUM may leave pages unmarked (their
     // rows not yet hinted as committed): it runs again, briefly, until they are.
     t0 = Date.now();
     await main.query("set synchronous_commit = on");
-    await main.query("vacuum (analyze) comments, articles, article_categories, users, categories");
+    await main.query("vacuum (analyze) comments, articles, article_categories, users, categories, tickers, article_tickers, comment_tickers, comment_disclosures");
     const visibleShare = async () =>
       Number((await main.query("select relallvisible::float / greatest(relpages, 1) as share from pg_class where relname = 'comments'")).rows[0].share);
     for (let i = 0; i < 20 && (await visibleShare()) < 0.95; i++) {

@@ -11,6 +11,7 @@
 // Database: DATABASE_URL's server (a database made for the run and dropped
 // after), or an embedded PostgreSQL in a temporary folder.
 import { spawn, type ChildProcess } from "node:child_process";
+import { buildServer, SERVER_BUILD_DIR } from "./build-server";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -39,6 +40,7 @@ const log = (m: string) => console.log(`[bench:fanout ${((Date.now() - started) 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
+  await buildServer({ quiet: true });
   const workDir = mkdtempSync(path.join(os.tmpdir(), "assay-fanout-"));
   // As root the embedded server runs as the postgres user, who must be able to enter it.
   chmodSync(workDir, 0o755);
@@ -63,7 +65,8 @@ async function main() {
   let worker: ChildProcess | null = null;
   let workerLog = "";
   const startWorkerProcess = () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    // The compiled worker, as `npm run worker:prod` runs it.
+    const child = spawn(process.execPath, [path.join(SERVER_BUILD_DIR, "worker.js")], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: url, SMTP_URL: sink.url, WORKER_CONCURRENCY: String(CONCURRENCY), PUBLIC_ORIGINS: "https://forum.example.com" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -9,6 +9,7 @@
 //
 //   options: --posts N --comments N --keep (keep the generated file and print its path)
 import { spawn } from "node:child_process";
+import { buildServer, SERVER_BUILD_DIR } from "./build-server";
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -133,10 +134,10 @@ function readHwmMb(pid: number): number {
   }
 }
 
-/** `node --import tsx scripts/import-wordpress.ts FILE`: no wrapper process, so its pid is the importer's. */
+/** `node build/server/import-wordpress.js FILE` (what `npm run import:wordpress` runs): no wrapper process, so its pid is the importer's. */
 async function runImport(file: string, databaseUrl: string): Promise<RunFigure> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "import-wordpress.ts"), file], {
+  const child = spawn(process.execPath, [path.join(SERVER_BUILD_DIR, "import-wordpress.js"), file], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl },
     stdio: ["ignore", "pipe", "pipe"],
@@ -161,6 +162,7 @@ async function runImport(file: string, databaseUrl: string): Promise<RunFigure> 
 }
 
 async function main() {
+  await buildServer({ quiet: true });
   const workDir = mkdtempSync(path.join(os.tmpdir(), "assay-bench-import-"));
   const name = `assay_bench_import_${process.pid}`;
   let embedded: EmbeddedServer | null = null;

@@ -72,6 +72,22 @@ async function remixBuildPackages(): Promise<Set<string>> {
  * through a rename, so a server already running from build/server (or one it is
  * about to fork) never reads half a file; files of an older build are removed.
  */
+/**
+ * The node flags of the production start command (package.json's "start:prod",
+ * e.g. the V8 heap sizes), so a test's server is the one production runs.
+ */
+export function productionNodeFlags(): string[] {
+  const script: string = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts["start:prod"];
+  const flags = /^exec node\s+(.*?)\s*build\/server\/start\.js$/.exec(script);
+  if (!flags) throw new Error(`package.json's start:prod is not \`exec node [flags] build/server/start.js\`: ${script}`);
+  return flags[1]!.split(/\s+/).filter(Boolean);
+}
+
+/** `node [flags] build/server/start.js`: the production server's arguments to process.execPath (after ensureBuild). */
+export function serverArgs(): string[] {
+  return [...productionNodeFlags(), path.join(SERVER_BUILD_DIR, "start.js")];
+}
+
 export async function buildServer(options: { quiet?: boolean } = {}): Promise<void> {
   const result = await esbuild.build({
     absWorkingDir: ROOT,

@@ -16,6 +16,7 @@ import { isDatabaseUnavailable, onUnhandledRejection } from "../app/lib/database
 import { startWorker } from "../app/jobs/worker.server";
 import { workerConcurrency } from "../app/models/mail-fanout.server";
 import { createApp, loadBuild, startCaches, type Caches } from "./server";
+import { startBenchStats } from "./bench-stats-hook";
 
 // Whether production was asked for, before NODE_ENV is settled below (the demo accounts depend on it).
 const requestedNodeEnv = process.env.NODE_ENV;
@@ -149,6 +150,8 @@ const poolSize = () => Number(process.env.DB_POOL_SIZE ?? 10);
 
 /** WEB_CONCURRENCY=1 (the default) and development: everything in this one process. */
 async function runSingle() {
+  // Nothing unless `npm run bench` asks (ASSAY_BENCH_STATS_DIR).
+  startBenchStats("server");
   const { url, embedded } = await resolveDatabase();
   const db = createDb(url, { max: poolSize() });
   let web: Awaited<ReturnType<typeof serveHttp>> | undefined;
@@ -178,6 +181,8 @@ async function runSingle() {
 
 /** WEB_CONCURRENCY=N: the primary. Prepares the database, runs the job worker, keeps N web processes. */
 async function runPrimary(processes: number) {
+  // Nothing unless `npm run bench` asks (ASSAY_BENCH_STATS_DIR).
+  startBenchStats("primary");
   const { url, embedded } = await resolveDatabase();
   // The primary's own queries: migrations, the seed, and the job worker's (one connection per running job).
   const db = createDb(url, { max: workerConcurrency() + 1 });
@@ -236,6 +241,8 @@ async function runPrimary(processes: number) {
 
 /** One of the primary's web processes: HTTP only. */
 async function runWebProcess() {
+  // Nothing unless `npm run bench` asks (ASSAY_BENCH_STATS_DIR).
+  startBenchStats("server");
   const url = process.env.DATABASE_URL!;
   const db = createDb(url, { max: poolSize() });
   let web: Awaited<ReturnType<typeof serveHttp>> | undefined;

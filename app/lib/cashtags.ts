@@ -82,6 +82,9 @@ const reader = new Marked({ gfm: true, breaks: true, extensions: [cashtagExtensi
 
 /** The cashtags a text uses, each spelling once, in order of first use. */
 export function parseCashtags(markdown: string): Cashtag[] {
+  // Every cashtag starts with "$": most comments have none, and a comment POST asks three
+  // times (the form's disclosure, the moderation rules, the write), each a full Markdown lex.
+  if (!markdown.includes("$")) return [];
   const found = new Map<string, Cashtag>();
   const tokens = reader.lexer(markdown);
   reader.walkTokens(tokens, (token) => {

@@ -7,7 +7,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../db/embedded";
-import { buildServer, SERVER_BUILD_DIR, SERVER_ENTRIES } from "../../scripts/build-server";
+import { buildServer, productionNodeFlags, serverArgs, SERVER_BUILD_DIR, SERVER_ENTRIES } from "../../scripts/build-server";
+
+export { productionNodeFlags, serverArgs };
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
@@ -22,22 +24,6 @@ export async function ensureBuild(): Promise<void> {
   if (!existsSync(path.join(ROOT, "build", "index.js"))) throw new Error("No build: run `npm run build` first (npm test does).");
   serverBuild ??= buildServer({ quiet: true });
   await serverBuild;
-}
-
-/**
- * The node flags of the production start command (package.json's "start:prod",
- * e.g. the V8 heap sizes), so a test's server is the one production runs.
- */
-export function productionNodeFlags(): string[] {
-  const script: string = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts["start:prod"];
-  const flags = /^exec node\s+(.*?)\s*build\/server\/start\.js$/.exec(script);
-  if (!flags) throw new Error(`package.json's start:prod is not \`exec node [flags] build/server/start.js\`: ${script}`);
-  return flags[1]!.split(/\s+/).filter(Boolean);
-}
-
-/** `node [flags] build/server/start.js`: the production server's arguments to process.execPath (after ensureBuild). */
-export function serverArgs(): string[] {
-  return [...productionNodeFlags(), path.join(SERVER_BUILD_DIR, "start.js")];
 }
 
 /**

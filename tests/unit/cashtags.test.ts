@@ -17,6 +17,10 @@ describe("parseCashtags", () => {
     expect(written("$600111 on SSE, $HKEX:0700 and $0700.HK")).toEqual(["$600111", "$HKEX:0700", "$0700.HK"]);
   });
 
+  it("finds none in text without a dollar sign, even when it names a ticker", () => {
+    expect(parseCashtags("LYC and ASX:LYC and MP, in prose and `code`")).toEqual([]);
+  });
+
   it("leaves prices and amounts alone", () => {
     expect(written("It costs $5, or $5.50, or $1000, or $1,000 a tonne; $12.5m raised")).toEqual([]);
   });
