@@ -1,7 +1,7 @@
-import { sql, type RawBuilder } from "kysely";
+import { sql, type RawBuilder, type SelectQueryBuilder } from "kysely";
 import { parseInstantCursor } from "../lib/params";
 import type { DB } from "../../db/connection";
-import type { FollowLevel } from "../../db/schema";
+import type { Database, FollowLevel } from "../../db/schema";
 import { categoriesOfArticles, type CategoryLink } from "./categories.server";
 import { SYSTEM_ACTOR, type Actor } from "./moderation-log.server";
 import { saveEditedArticle } from "./publishing.server";
@@ -65,20 +65,56 @@ export interface MemberArticleFilter {
 
 /**
  * The one rule for which of `articles as a` a member's own lists keep by their follows
- * (the home page, /following, the personal feed). Per article of a walk down
- * articles_published_idx: two primary-key probes (its categories, the member's
- * follows). A ticker the article is tagged with counts as one of its categories (the same levels).
+ * (the home page, /following, the personal feed), as sides: an article is kept when one
+ * side holds for it. A ticker the article is tagged with counts as one of its categories
+ * (the same levels). With levels there are two sides, the categories' and the tickers';
+ * a statement runs each as its own walk and takes the newest of their union
+ * (`newestOfSides`). One condition `exists … or exists …` cannot become a join, so
+ * PostgreSQL hashed each side whole (a sequential scan of article_categories per page);
+ * a side alone is a plain semi-join, as before tickers: per article of a walk down
+ * articles_published_idx, primary-key probes (its categories, the member's follows),
+ * or, for a few follows, a drive from the follows' index. Muted ones are two anti-joins.
  */
-export function memberFollows(member: MemberArticleFilter): RawBuilder<boolean> {
-  const withLevels = (levels: readonly FollowLevel[]) =>
-    sql<boolean>`(exists (select 1 from article_categories ac join category_follows cf on cf.category_id = ac.category_id
-      where ac.article_id = a.id and cf.user_id = ${member.userId} and cf.level in (${sql.join(levels.map((l) => sql.lit(l)))}))
-      or exists (select 1 from article_tickers at join ticker_follows tf on tf.ticker_id = at.ticker_id
-      where at.article_id = a.id and tf.user_id = ${member.userId} and tf.level in (${sql.join(levels.map((l) => sql.lit(l)))})))`;
-  const conditions: RawBuilder<boolean>[] = [];
-  if (member.inLevels?.length) conditions.push(withLevels(member.inLevels));
-  if (member.hideMuted) conditions.push(sql<boolean>`not ${withLevels(["muted"])}`);
-  return conditions.length ? sql<boolean>`(${sql.join(conditions, sql` and `)})` : sql<boolean>`true`;
+export function memberFollowSides(member: MemberArticleFilter): RawBuilder<boolean>[] {
+  const levelList = (levels: readonly FollowLevel[]) => sql.join(levels.map((l) => sql.lit(l)));
+  const inCategories = (levels: readonly FollowLevel[]) =>
+    sql<boolean>`exists (select 1 from article_categories ac join category_follows cf on cf.category_id = ac.category_id
+      where ac.article_id = a.id and cf.user_id = ${member.userId} and cf.level in (${levelList(levels)}))`;
+  const ofTickers = (levels: readonly FollowLevel[]) =>
+    sql<boolean>`exists (select 1 from article_tickers at join ticker_follows tf on tf.ticker_id = at.ticker_id
+      where at.article_id = a.id and tf.user_id = ${member.userId} and tf.level in (${levelList(levels)}))`;
+  const notMuted = member.hideMuted ? [sql<boolean>`not ${inCategories(["muted"])}`, sql<boolean>`not ${ofTickers(["muted"])}`] : [];
+  const sides = member.inLevels?.length ? [inCategories(member.inLevels), ofTickers(member.inLevels)] : [];
+  if (!sides.length) return [notMuted.length ? sql<boolean>`(${sql.join(notMuted, sql` and `)})` : sql<boolean>`true`];
+  return sides.map((side) => sql<boolean>`(${sql.join([side, ...notMuted], sql` and `)})`);
+}
+
+type ArticlesAsA = Database & { a: Database["articles"] };
+
+/**
+ * The newest `limit` rows of the union of one query per side (each already ordered
+ * newest first and limited), in the same order; a single side is run as it is.
+ * `union`, not `union all`: an article both in a followed category and of a followed ticker comes once.
+ */
+
+export async function newestOfSides<Row extends { id: number; published_at: Date | null }>(
+  db: DB,
+  sides: SelectQueryBuilder<ArticlesAsA, "a", Row>[],
+  limit: number,
+): Promise<Row[]> {
+  const [first, ...rest] = sides;
+  if (!first) return [];
+  if (!rest.length) return (await first.execute()) as Row[];
+  // Each side sits in its own derived table: its order and limit stay its own.
+  const wrap = (side: SelectQueryBuilder<ArticlesAsA, "a", Row>) => db.selectFrom(side.as("side")).selectAll();
+  const union = rest.reduce((all, side) => all.union(wrap(side)), wrap(first));
+  const rows = await db
+    .selectFrom(union.as("a"))
+    .selectAll()
+    .orderBy(sql`a.published_at desc, a.id desc`)
+    .limit(limit)
+    .execute();
+  return rows as Row[];
 }
 
 /** Published articles, newest first, optionally of one category, or of a member's follows. */
@@ -88,36 +124,35 @@ export async function listPublishedArticles(
 ): Promise<ArticlePage> {
   const limit = options.limit ?? ARTICLES_PER_PAGE;
   const after = parseArticleCursor(options.cursor ?? null);
-  let query = publishedArticles(db, options.now).select([
-    "a.id",
-    "a.slug",
-    "a.title",
-    "a.excerpt",
-    "a.byline",
-    "a.published_at",
-    approvedCount("a.id").as("approved_comment_count"),
-  ]);
-  if (options.categoryId !== undefined) {
-    const categoryId = options.categoryId;
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("article_categories as ac")
-          .select(sql`1`.as("one"))
-          .whereRef("ac.article_id", "=", "a.id")
-          .where("ac.category_id", "=", categoryId),
-      ),
-    );
-  }
-  if (options.member) query = query.where(memberFollows(options.member));
-  if (after) {
-    query = query.where(sql<boolean>`(a.published_at, a.id) < (${after.publishedAt}, ${after.id})`);
-  }
-  const rows = await query
-    .orderBy("a.published_at", "desc")
-    .orderBy("a.id", "desc")
-    .limit(limit + 1)
-    .execute();
+  const side = (condition: RawBuilder<boolean> | null) => {
+    let query = publishedArticles(db, options.now).select([
+      "a.id",
+      "a.slug",
+      "a.title",
+      "a.excerpt",
+      "a.byline",
+      "a.published_at",
+      approvedCount("a.id").as("approved_comment_count"),
+    ]);
+    if (options.categoryId !== undefined) {
+      const categoryId = options.categoryId;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("article_categories as ac")
+            .select(sql`1`.as("one"))
+            .whereRef("ac.article_id", "=", "a.id")
+            .where("ac.category_id", "=", categoryId),
+        ),
+      );
+    }
+    if (condition) query = query.where(condition);
+    if (after) {
+      query = query.where(sql<boolean>`(a.published_at, a.id) < (${after.publishedAt}, ${after.id})`);
+    }
+    return query.orderBy("a.published_at", "desc").orderBy("a.id", "desc").limit(limit + 1);
+  };
+  const rows = await newestOfSides(db, options.member ? memberFollowSides(options.member).map(side) : [side(null)], limit + 1);
   const page = rows.slice(0, limit);
   const categories = await categoriesOfArticles(db, page.map((row) => row.id));
   const last = page[page.length - 1];

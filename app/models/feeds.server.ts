@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
-import { memberFollows } from "./articles.server";
+import { memberFollowSides, newestOfSides } from "./articles.server";
 import { categoriesOfArticles, type CategoryLink } from "./categories.server";
 import { FOLLOWING_PAGE_LEVELS } from "../lib/follow-levels";
 import { SLUG_PATTERN } from "../lib/slugs";
@@ -90,13 +90,10 @@ export async function listFeedArticles(db: DB, options: { categoryId?: number; t
  */
 export async function listPersonalFeedArticles(db: DB, userId: number, limit = FEED_ITEMS): Promise<FeedArticle[]> {
   // The rule /following uses (app/models/articles.server.ts), so the two never disagree.
-  const rows = await publishedArticles(db)
-    .select(ARTICLE_COLUMNS)
-    .where(memberFollows({ userId, inLevels: FOLLOWING_PAGE_LEVELS, hideMuted: true }))
-    .orderBy("a.published_at", "desc")
-    .orderBy("a.id", "desc")
-    .limit(limit)
-    .execute();
+  const sides = memberFollowSides({ userId, inLevels: FOLLOWING_PAGE_LEVELS, hideMuted: true }).map((condition) =>
+    publishedArticles(db).select(ARTICLE_COLUMNS).where(condition).orderBy("a.published_at", "desc").orderBy("a.id", "desc").limit(limit),
+  );
+  const rows = await newestOfSides(db, sides, limit);
   return withCategories(db, rows);
 }
 
