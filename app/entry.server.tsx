@@ -35,5 +35,7 @@ export default function handleRequest(
   // The embed alone may sit in the news sites' frames (EMBED_HOSTS); every other page, in none but ours.
   const frameAncestors = isEmbeddable(remixContext) ? embedFrameAncestors() : undefined;
   responseHeaders.set("Content-Security-Policy", documentCsp(html, { development: process.env.NODE_ENV === "development", frameAncestors }));
-  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
+  // Bytes, not the string: a string body is first checked character by character for
+  // lone surrogates (WebIDL's USVString) and then encoded; Buffer.from encodes once, to the same bytes.
+  return new Response(Buffer.from(`<!DOCTYPE html>${html}`, "utf8"), { headers: responseHeaders, status: responseStatusCode });
 }
