@@ -1,6 +1,6 @@
 // Remix's Node entry, rendered to one string, plus one thing: the server-rendered
 // HTML a loader handed over for this document (context.fragments, see
-// app/components/ServerHtml.tsx) is made available to the render.
+// app/components/ServerHtml.tsx) goes in the page's bytes where React put its marker.
 //
 // Why not stream: Assay's pages defer nothing (no <Suspense>, no defer()), so the
 // streamed shell was the whole document cut into React's small chunks, each
