@@ -8,8 +8,11 @@ export interface SentimentFiguresView {
   bearishDailyAverage: number;
 }
 
+// One formatter for every render: toLocaleString with options builds a new one per call.
+const PER_DAY = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+
 function perDay(n: number): string {
-  return n.toLocaleString("en-US", { maximumFractionDigits: 1 });
+  return PER_DAY.format(n);
 }
 
 export function SentimentBar({ figures, subject, headingId = "sentiment-heading" }: { figures: SentimentFiguresView; subject: string; headingId?: string }) {
