@@ -12,7 +12,7 @@ import { hashIp } from "~/models/secrets.server";
 import { getCurrentUser } from "~/composition/session.server";
 import { UNVERIFIED_COMMENT_MESSAGE } from "~/lib/account-messages";
 import { getUserEmail } from "~/models/users.server";
-import { commentLocation } from "~/models/threads.server";
+import { threadPageSearch } from "~/models/threads.server";
 import { COMMENT_FIELDS, formValues, guestCommentSchema, parseForm } from "~/lib/validation.server";
 import { readForm } from "~/lib/forms.server";
 import { parseId } from "~/lib/params";
@@ -152,6 +152,8 @@ export async function handleCommentPost(request: Request, context: AppLoadContex
     disclosures: read.valid,
     sentiment: sentiment || null,
     connectedTickerIds: connectedTickerIds(form),
+    // Read above for the disclosure questions; the pipeline uses the same, not a second read.
+    settings,
   });
   if (!result.ok) {
     switch (result.error) {
@@ -176,6 +178,7 @@ export async function handleCommentPost(request: Request, context: AppLoadContex
     headers.set(UNCHANGED_HEADER, "1");
   }
   // To the page of the thread that shows it: a long thread's new comment is not on page one.
-  const location = await commentLocation(db, result.commentId);
-  return redirect(target.commentHref(location?.search ?? "", result.commentId), { status: 303, headers });
+  // Found from the row just written: no need to read it back.
+  const search = await threadPageSearch(db, result.placement);
+  return redirect(target.commentHref(search, result.commentId), { status: 303, headers });
 }

@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { renderCommentMarkdown } from "../lib/markdown.server";
 import { isRefusal, moderateNewComment, type CommentRefusalCode } from "./moderation.server";
+import type { ModerationSettings } from "./moderation-settings.server";
 import { queueCommentMail } from "./mail-fanout.server";
 import { cashtagMentions, recordCommentTickers } from "./tickers.server";
 import { recordCommentDisclosures } from "./disclosures.server";
@@ -12,6 +13,15 @@ import type { CommentLabel } from "../lib/member-labels";
 import { toCommentLabels } from "./labels.server";
 
 export const MAX_THREAD_DEPTH = 5;
+
+/** A comment's place in its article's thread: what finding its page needs. */
+export interface ThreadPlacement {
+  id: number;
+  articleId: number;
+  parentId: number | null;
+  rootId: number | null;
+  status: string;
+}
 export const DUPLICATE_WINDOW_MINUTES = 10;
 
 /** What a reader may see of a comment. No email, by construction. */
@@ -177,10 +187,19 @@ export interface NewCommentInput {
   sentiment?: Sentiment | null;
   /** Tickers the author says they are paid by or connected to (the disclosure form); a promotion rule reads it. */
   connectedTickerIds?: readonly number[];
+  /** The moderation settings, when the caller read them already (the form's handler does). */
+  settings?: ModerationSettings;
 }
 
 export type PostCommentResult =
-  | { ok: true; commentId: number; status: "approved" | "pending"; heldReason: string | null }
+  | {
+      ok: true;
+      commentId: number;
+      status: "approved" | "pending";
+      heldReason: string | null;
+      /** Where it sits in its thread (root set by the database), so its page is found without reading it back. */
+      placement: ThreadPlacement;
+    }
   | { ok: false; error: "duplicate"; commentId: number }
   | { ok: false; error: "parent-not-found" }
   | { ok: false; error: "article-not-found" }
@@ -193,7 +212,16 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
   return db.transaction().execute(async (trx) => {
     const article = await trx
       .selectFrom("articles")
-      .select("id")
+      // What the "comments open" rule needs too, so the pipeline does not read the article again.
+      // Two identical posts racing each other (a double click, a retried request) must not
+      // both pass the duplicate check: this statement also serialises them on article + email
+      // (an advisory lock to the transaction's end), one round trip instead of two.
+      .select([
+        "id",
+        "comments_open",
+        "published_at",
+        sql<unknown>`pg_advisory_xact_lock(hashtextextended(${`${input.articleId}:${email.toLowerCase()}`}, 0))`.as("duplicate_lock"),
+      ])
       .where("id", "=", input.articleId)
       .where("published_at", "is not", null)
       .where("published_at", "<=", sql<Date>`now()`)
@@ -211,9 +239,8 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
       if (!parent) return { ok: false, error: "parent-not-found" } as const;
     }
 
-    // Two identical posts racing each other (a double click, a retried request)
-    // must not both pass the duplicate check: serialise them on article + email.
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`${input.articleId}:${email.toLowerCase()}`}, 0))`.execute(trx);
+    // The duplicate lock was taken by the article's read (above); the duplicate check
+    // is the next statement, so its snapshot sees every post that held the lock before.
     const duplicate = await trx
       .selectFrom("comments")
       .select("id")
@@ -224,7 +251,12 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
       .executeTakeFirst();
     if (duplicate) return { ok: false, error: "duplicate", commentId: duplicate.id } as const;
 
-    const decision = await moderateNewComment(trx, {
+    // Cashtags of known tickers become links, rendered once like the rest of the body;
+    // the promotion rules read the same tickers.
+    const mentions = await cashtagMentions(trx, body);
+    const decision = await moderateNewComment(
+      trx,
+      {
       articleId: input.articleId,
       authorEmail: email,
       bodyMarkdown: body,
@@ -233,12 +265,12 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
       authorUrl: input.authorUrl.trim(),
       ipHash: input.ipHash,
       connectedTickerIds: input.connectedTickerIds ?? [],
-    });
+      },
+      { article: { comments_open: article.comments_open, published_at: article.published_at }, tickers: mentions.tickers, ...(input.settings ? { settings: input.settings } : {}) },
+    );
     if (isRefusal(decision)) {
       return { ok: false, error: decision.refused, message: decision.message, retryAfterSeconds: decision.retryAfterSeconds } as const;
     }
-    // Cashtags of known tickers become links, rendered once like the rest of the body.
-    const mentions = await cashtagMentions(trx, body);
     const inserted = await trx
       .insertInto("comments")
       .values({
@@ -257,19 +289,29 @@ export async function postComment(db: DB, input: NewCommentInput): Promise<PostC
         notify_replies: input.notifyReplies ?? false,
         sentiment: input.sentiment ?? null,
       })
-      .returning(["id", "status", "user_id", "notify_replies"])
+      // Whether anyone watches the thread, read by the insert itself (one round trip fewer for the mail rule).
+      .returning((eb) => [
+        "id",
+        "root_id",
+        "status",
+        "user_id",
+        "notify_replies",
+        eb.exists(eb.selectFrom("thread_watches as tw").select(sql`1`.as("one")).whereRef("tw.article_id", "=", "comments.article_id")).as("thread_watched"),
+      ])
       .executeTakeFirstOrThrow();
     // The tickers its words link to are the ones recorded, and the only ones a disclosure may be about.
     const tickerIds = mentions.tickers.map((t) => t.id);
     await recordCommentTickers(trx, inserted.id, tickerIds);
     await recordCommentDisclosures(trx, inserted.id, (input.disclosures ?? []).filter((a) => tickerIds.includes(a.tickerId)));
     // Its notifications and mail (or a guest's confirmation link) come from the job worker.
-    await queueCommentMail(trx, { ...inserted, articleId: input.articleId, parentId: input.parentId });
+    const { thread_watched: threadWatched, root_id: rootId, ...comment } = inserted;
+    await queueCommentMail(trx, { ...comment, articleId: input.articleId, parentId: input.parentId, threadWatched: Boolean(threadWatched) });
     return {
       ok: true,
       commentId: inserted.id,
       status: inserted.status === "approved" ? "approved" : "pending",
       heldReason: decision.reason,
+      placement: { id: inserted.id, articleId: input.articleId, parentId: input.parentId, rootId, status: inserted.status },
     } as const;
   });
 }

@@ -201,14 +201,25 @@ export async function fanOutApprovedComment(db: DB, commentId: number): Promise<
  */
 export async function queueCommentMail(
   trx: DB,
-  comment: { id: number; articleId: number; parentId: number | null; status: string; user_id: number | null; notify_replies: boolean },
+  comment: {
+    id: number;
+    articleId: number;
+    parentId: number | null;
+    status: string;
+    user_id: number | null;
+    notify_replies: boolean;
+    /** Someone watches the article's thread, when the caller read it already (the insert returns it). */
+    threadWatched?: boolean;
+  },
 ): Promise<void> {
   const guestAsks = comment.user_id === null && comment.notify_replies;
   let approvedNews = false;
   if (comment.status === "approved") {
     approvedNews =
       comment.parentId !== null ||
-      (await trx.selectFrom("thread_watches").select("user_id").where("article_id", "=", comment.articleId).limit(1).executeTakeFirst()) !== undefined;
+      comment.threadWatched === true ||
+      (comment.threadWatched === undefined &&
+        (await trx.selectFrom("thread_watches").select("user_id").where("article_id", "=", comment.articleId).limit(1).executeTakeFirst()) !== undefined);
   }
   if (guestAsks || approvedNews) await addJob(trx, "comment_posted", { commentId: comment.id });
 }

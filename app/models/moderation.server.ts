@@ -44,6 +44,19 @@ export interface CommentCandidate {
   connectedTickerIds?: readonly number[];
 }
 
+/**
+ * What the caller read already, so the pipeline does not read it again: each
+ * statement is a round trip made while the post's transaction holds a pooled
+ * connection (and its duplicate lock), which is what bounds comment POSTs.
+ */
+export interface ModerationPrefetch {
+  settings?: ModerationSettings;
+  /** The article's commenting state, read in the same transaction. */
+  article?: { comments_open: boolean; published_at: Date | null } | null;
+  /** The known tickers the comment mentions (its cashtags, resolved). */
+  tickers?: Ticker[];
+}
+
 export interface ModerationDecision {
   status: CommentStatus;
   /** Why the comment was held, or null when it was published. */
@@ -71,6 +84,8 @@ export function isRefusal(outcome: ModerationDecision | CommentRefusal): outcome
 
 interface StepContext {
   settings: ModerationSettings;
+  /** The article as the caller read it, when it did (else the step reads it). */
+  article?: { comments_open: boolean; published_at: Date | null } | null;
   /** What a word rule looks at: the comment and the author's name, email and website. */
   fields: Record<"comment" | "name" | "email" | "website", string>;
   /** The comment as it will be rendered (links counted there). */
@@ -110,8 +125,11 @@ function refuse(refused: CommentRefusalCode, message: string, retryAfterSeconds:
 }
 
 /** Comments on this article are open (per article, and auto-close after N days). */
-const commentsOpen: ModerationStep = async (db, candidate, { settings }) => {
-  const article = await db.selectFrom("articles").select(["comments_open", "published_at"]).where("id", "=", candidate.articleId).executeTakeFirst();
+const commentsOpen: ModerationStep = async (db, candidate, { settings, article: known }) => {
+  const article =
+    known !== undefined
+      ? known
+      : await db.selectFrom("articles").select(["comments_open", "published_at"]).where("id", "=", candidate.articleId).executeTakeFirst();
   if (!article) return null;
   return commentingState(article, settings).open ? null : refuse("comments-closed", REFUSAL_MESSAGES.closed);
 };
@@ -236,20 +254,18 @@ const newAccountTicker: ModerationStep = async (db, candidate, { settings, ticke
   const mentioned = await tickers();
   if (mentioned.length === 0) return null;
   const member = candidate.userId ?? null;
-  const since =
+  // One statement: the account's (or the guest email's first comment's) age, judged by the database's clock.
+  const youngSince = (since: ReturnType<typeof sql>) =>
+    sql<boolean>`(${since}) is null or (${since}) > now() - make_interval(days => ${days})`.as("young");
+  const young =
     member !== null
-      ? (await db.selectFrom("users").select("created_at").where("id", "=", member).executeTakeFirst())?.created_at ?? null
-      : ((
-          await db
-            .selectFrom("comments")
-            .select((eb) => eb.fn.min("created_at").as("first"))
-            .where(sql`lower(author_email)`, "=", candidate.authorEmail.toLowerCase())
-            .where("user_id", "is", null)
-            .executeTakeFirst()
-        )?.first as Date | null) ?? null;
-  const young = await db
-    .selectNoFrom(sql<boolean>`${since}::timestamptz is null or ${since}::timestamptz > now() - make_interval(days => ${days})`.as("young"))
-    .executeTakeFirstOrThrow();
+      ? ((await db.selectFrom("users").select(youngSince(sql`created_at`)).where("id", "=", member).executeTakeFirst()) ?? { young: true })
+      : await db
+          .selectFrom("comments")
+          .select(youngSince(sql`min(created_at)`))
+          .where(sql`lower(author_email)`, "=", candidate.authorEmail.toLowerCase())
+          .where("user_id", "is", null)
+          .executeTakeFirstOrThrow();
   return young.young ? { status: "pending", reason: HOLD_REASONS.newAccountTicker(days, cashtagList(mentioned), member === null) } : null;
 };
 
@@ -268,12 +284,17 @@ const PIPELINE: ModerationStep[] = [
   holdSetting,
 ];
 
-export async function moderateNewComment(db: Executor, candidate: CommentCandidate): Promise<ModerationDecision | CommentRefusal> {
-  const settings = await getModerationSettings(db);
-  let mentioned: Promise<Ticker[]> | null = null;
+export async function moderateNewComment(
+  db: Executor,
+  candidate: CommentCandidate,
+  prefetch: ModerationPrefetch = {},
+): Promise<ModerationDecision | CommentRefusal> {
+  const settings = prefetch.settings ?? (await getModerationSettings(db));
+  let mentioned: Promise<Ticker[]> | null = prefetch.tickers ? Promise.resolve(prefetch.tickers) : null;
   const context: StepContext = {
     tickers: () => (mentioned ??= tickersMentioned(db, candidate.bodyMarkdown)),
     settings,
+    ...(prefetch.article !== undefined ? { article: prefetch.article } : {}),
     fields: {
       comment: candidate.bodyMarkdown,
       name: candidate.authorName ?? "",

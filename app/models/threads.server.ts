@@ -19,7 +19,7 @@
 import { parseInstantCursor } from "../lib/params";
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
-import { buildThread, toPublicComment, type CommentDisclosure, type ThreadNode } from "./comments.server";
+import { buildThread, toPublicComment, type CommentDisclosure, type ThreadNode, type ThreadPlacement } from "./comments.server";
 import type { Sentiment } from "../lib/disclosure";
 import { commentLabelsSql } from "./labels.server";
 
@@ -251,32 +251,46 @@ export async function commentLocation(db: DB, commentId: number): Promise<Commen
     .where("a.published_at", "<=", sql<Date>`now()`)
     .executeTakeFirst();
   if (!comment || (comment.status !== "approved" && comment.status !== "pending")) return null;
-
-  const at = (search: string): CommentLocation => ({
+  const search = await threadPageSearch(db, {
+    id: comment.id,
+    articleId: comment.article_id,
+    parentId: comment.parent_id,
+    rootId: comment.root_id,
+    status: comment.status,
+  });
+  return {
     articleSlug: comment.slug,
     search,
     href: `/articles/${comment.slug}${search}#comment-${comment.id}`,
     held: comment.status !== "approved",
-  });
-  // A held top-level comment is shown to its poster at the end of the first page.
-  if (comment.parent_id === null && comment.status !== "approved") return at("");
+  };
+}
 
-  const rootId = comment.root_id ?? comment.id;
+/**
+ * The query string of the thread's page that shows an approved or held comment
+ * ("" for the first page). The poster's redirect calls it with the row it just
+ * wrote, so it costs one indexed query for a new top-level comment, none when held.
+ */
+export async function threadPageSearch(db: DB, comment: ThreadPlacement): Promise<string> {
+  // A held top-level comment is shown to its poster at the end of the first page.
+  if (comment.parentId === null && comment.status !== "approved") return "";
+
+  const rootId = comment.rootId ?? comment.id;
   const rootAfter = await cursorBefore(
     db,
-    sql`c.article_id = ${comment.article_id} and c.parent_id is null and c.status = 'approved'`,
+    sql`c.article_id = ${comment.articleId} and c.parent_id is null and c.status = 'approved'`,
     rootId,
     ROOTS_PER_PAGE,
   );
   const rootSearch = rootAfter ? `?after=${encodeURIComponent(rootAfter)}` : "";
   // Top-level comments, and held replies (shown under their conversation wherever it is).
-  if (comment.parent_id === null || comment.status !== "approved") return at(rootSearch);
+  if (comment.parentId === null || comment.status !== "approved") return rootSearch;
   // A reply among the first few of its conversation shows with it; a later one, on
   // the conversation's own pages.
   const replyAfter = await cursorBefore(db, sql`c.root_id = ${rootId} and c.status = 'approved'`, comment.id, REPLIES_PER_ROOT);
-  if (!replyAfter) return at(rootSearch);
+  if (!replyAfter) return rootSearch;
   const conversationAfter = await cursorBefore(db, sql`c.root_id = ${rootId} and c.status = 'approved'`, comment.id, REPLIES_PER_PAGE);
-  return at(`?thread=${rootId}${conversationAfter ? `&after=${encodeURIComponent(conversationAfter)}` : ""}`);
+  return `?thread=${rootId}${conversationAfter ? `&after=${encodeURIComponent(conversationAfter)}` : ""}`;
 }
 
 /**
