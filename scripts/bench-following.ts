@@ -2,12 +2,11 @@
 // followed categories, on a database topped up to 50,000 published articles,
 // and their /following and /notifications. Made with a few insert-selects, after
 // the other read measurements (so they see the database they always did).
-import pg from "pg";
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { sql } from "kysely";
 import type { DB } from "../db/connection";
-import type { Database } from "../db/schema";
 import { getFollowingPage, listCategoryIndex, listHomeArticles } from "../app/models/follows.server";
 import { countUnreadNotifications, listNotifications } from "../app/models/notifications.server";
+import { explainStatements, type ExplainedStatement } from "./bench-explain";
 
 export interface FollowingBenchSetup {
   userId: number;
@@ -105,68 +104,15 @@ export async function prepareFollowingBench(
   };
 }
 
-export interface ExplainedMemberQuery {
-  name: string;
-  sql: string;
-  seqScans: string[];
-  indexes: string[];
-  ms: number;
-}
-
-function walk(node: Record<string, unknown>, visit: (n: Record<string, unknown>) => void) {
-  visit(node);
-  for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child, visit);
-}
-
 /** The statements of /following, /notifications, the header's count, a member's home page and /categories, EXPLAINed (ANALYZE). */
-export async function explainFollowingQueries(url: string, userId: number): Promise<ExplainedMemberQuery[]> {
-  const captured: { name: string; sql: string; parameters: readonly unknown[] }[] = [];
-  let current = "";
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  pool.on("error", () => undefined);
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    log: (event) => {
-      if (event.level === "query") captured.push({ name: current, sql: event.query.sql, parameters: event.query.parameters });
-    },
+export function explainFollowingQueries(url: string, userId: number): Promise<ExplainedStatement[]> {
+  // A seq scan of a tiny table (categories, one member's follows) is the right plan; of these, never.
+  return explainStatements(url, ["articles", "comments", "notifications", "article_categories"], async (db, step) => {
+    const first = await step("following page 1", () => getFollowingPage(db, { userId }));
+    if (first.nextCursor) await step("following page 2", () => getFollowingPage(db, { userId, cursor: first.nextCursor }));
+    await step("notifications", () => listNotifications(db, { userId }));
+    await step("unread count", () => countUnreadNotifications(db, userId));
+    await step("member home page (muted left out)", () => listHomeArticles(db, { userId }));
+    await step("categories index", () => listCategoryIndex(db));
   });
-  try {
-    current = "following page 1";
-    const first = await getFollowingPage(db, { userId });
-    current = "following page 2";
-    if (first.nextCursor) await getFollowingPage(db, { userId, cursor: first.nextCursor });
-    current = "notifications";
-    await listNotifications(db, { userId });
-    current = "unread count";
-    await countUnreadNotifications(db, userId);
-    current = "member home page (muted left out)";
-    await listHomeArticles(db, { userId });
-    current = "categories index";
-    await listCategoryIndex(db);
-  } finally {
-    await db.destroy();
-  }
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => undefined);
-  await client.connect();
-  const out: ExplainedMemberQuery[] = [];
-  try {
-    for (const q of captured) {
-      const { rows } = await client.query(`explain (analyze, format json) ${q.sql}`, q.parameters as unknown[]);
-      const plan = (rows[0]["QUERY PLAN"] as { Plan: Record<string, unknown>; "Execution Time": number }[])[0]!;
-      const seqScans = new Set<string>();
-      const indexes = new Set<string>();
-      walk(plan.Plan, (n) => {
-        // A seq scan of a tiny table (categories, one member's follows) is the right plan; of these, never.
-        if (n["Node Type"] === "Seq Scan" && ["articles", "comments", "notifications", "article_categories"].includes(String(n["Relation Name"]))) {
-          seqScans.add(String(n["Relation Name"]));
-        }
-        if (typeof n["Index Name"] === "string") indexes.add(n["Index Name"] as string);
-      });
-      out.push({ name: q.name, sql: q.sql.replace(/\s+/g, " ").trim(), seqScans: [...seqScans], indexes: [...indexes], ms: Math.round(plan["Execution Time"] * 1000) / 1000 });
-    }
-  } finally {
-    await client.end();
-  }
-  return out;
 }

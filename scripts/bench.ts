@@ -35,10 +35,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { Kysely, PostgresDialect, sql } from "kysely";
-import pg from "pg";
+import { sql } from "kysely";
 import { createDb, type DB } from "../db/connection";
-import type { Database } from "../db/schema";
 import { createDatabaseIfMissing, dropDatabase, freePort, startEmbeddedPostgres, type EmbeddedServer } from "../db/embedded";
 import { migrateToLatest } from "../db/migrate";
 import { BENCH_SLUGS, BENCH_TICKERS, seedBench, type BenchSeedResult } from "../db/bench-seed";
@@ -50,6 +48,7 @@ import { countTickerFollowers, getTicker, listTickerArticles, listTickerComments
 import { sentimentFor } from "../app/models/sentiment.server";
 import { WRK, runWrkChecked, type LoadResult, type LoadSpec } from "./bench-load";
 import { explainFollowingQueries, prepareFollowingBench } from "./bench-following";
+import { explainStatements, type ExplainedStatement } from "./bench-explain";
 import { SERVER_BUILD_DIR, serverArgs } from "./build-server";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -597,39 +596,9 @@ async function benchPeople(db: DB): Promise<{ member: string; memberId: number; 
 
 // --- EXPLAIN ------------------------------------------------------------------
 
-interface ExplainedQuery {
-  name: string;
-  sql: string;
-  seqScanOnComments: boolean;
-  indexes: string[];
-  ms: number;
-  plan: unknown;
-}
-
-function walkPlan(node: Record<string, unknown>, visit: (n: Record<string, unknown>) => void) {
-  visit(node);
-  for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walkPlan(child, visit);
-}
-
 /** The statements the article page, home and a category page run, each EXPLAINed (ANALYZE) at full size. */
-async function explainHotQueries(url: string): Promise<ExplainedQuery[]> {
-  const captured: { name: string; sql: string; parameters: readonly unknown[] }[] = [];
-  let current = "";
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  // A dropped connection fails the next query rather than crashing the bench (idle or checked out).
-  pool.on("error", () => undefined);
-  pool.on("connect", (client) => client.on("error", () => undefined));
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    log: (event) => {
-      if (event.level === "query") captured.push({ name: current, sql: event.query.sql, parameters: event.query.parameters });
-    },
-  });
-  try {
-    const step = async (name: string, fn: () => Promise<unknown>) => {
-      current = name;
-      await fn();
-    };
+function explainHotQueries(url: string): Promise<ExplainedStatement[]> {
+  return explainStatements(url, ["comments"], async (db, step) => {
     const big = await getPublishedArticle(db, BENCH_SLUGS.big);
     const hot = await getPublishedArticle(db, BENCH_SLUGS.hot);
     if (!big || !hot) throw new Error("bench articles missing");
@@ -642,12 +611,8 @@ async function explainHotQueries(url: string): Promise<ExplainedQuery[]> {
       .orderBy("n", "desc")
       .limit(1)
       .executeTakeFirst();
-    captured.length = 0;
     await step("article", () => getPublishedArticle(db, BENCH_SLUGS.big));
-    const first = await (async () => {
-      current = "thread page 1 (10k thread)";
-      return getThreadPage(db, big.id);
-    })();
+    const first = await step("thread page 1 (10k thread)", () => getThreadPage(db, big.id));
     await step("thread page 2 (10k thread)", () => getThreadPage(db, big.id, { after: parseThreadCursor(first.nextCursor) }));
     await step("thread page, with held comments", () => getThreadPage(db, hot.id, { heldCommentIds: [1, 2, 3] }));
     if (biggestRoot?.root_id) await step("one conversation (biggest)", () => getConversationPage(db, big.id, biggestRoot.root_id!));
@@ -655,83 +620,23 @@ async function explainHotQueries(url: string): Promise<ExplainedQuery[]> {
     await step("home page", () => listPublishedArticles(db));
     const category = await getCategoryBySlug(db, "china");
     if (category) await step("category page", () => listPublishedArticles(db, { categoryId: category.id }));
-  } finally {
-    await db.destroy();
-  }
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => undefined);
-  await client.connect();
-  const out: ExplainedQuery[] = [];
-  try {
-    for (const q of captured) {
-      const { rows } = await client.query(`explain (analyze, buffers, format json) ${q.sql}`, q.parameters as unknown[]);
-      const plan = (rows[0]["QUERY PLAN"] as { Plan: Record<string, unknown>; "Execution Time": number }[])[0]!;
-      let seq = false;
-      const indexes = new Set<string>();
-      walkPlan(plan.Plan, (n) => {
-        if (n["Node Type"] === "Seq Scan" && n["Relation Name"] === "comments") seq = true;
-        if (typeof n["Index Name"] === "string") indexes.add(n["Index Name"] as string);
-      });
-      out.push({ name: q.name, sql: q.sql.replace(/\s+/g, " ").trim(), seqScanOnComments: seq, indexes: [...indexes], ms: round(plan["Execution Time"], 3), plan });
-    }
-  } finally {
-    await client.end();
-  }
-  return out;
+  });
 }
 
 /** Tables a page's statements must never read whole at scale. */
 const BIG_TABLES = ["comments", "comment_tickers", "comment_disclosures", "articles", "article_tickers", "ticker_follows", "users"];
 
 /** The ticker page's statements (as its loader runs them), each EXPLAINed (ANALYZE) at full size. */
-async function explainTickerQueries(url: string, exchange: string, symbol: string): Promise<{ name: string; sql: string; seqScans: string[]; indexes: string[]; ms: number }[]> {
-  const captured: { name: string; sql: string; parameters: readonly unknown[] }[] = [];
-  let current = "";
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  pool.on("error", () => undefined);
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    log: (event) => {
-      if (event.level === "query") captured.push({ name: current, sql: event.query.sql, parameters: event.query.parameters });
-    },
-  });
-  try {
-    current = "ticker";
-    const ticker = await getTicker(db, exchange, symbol);
+function explainTickerQueries(url: string, exchange: string, symbol: string): Promise<ExplainedStatement[]> {
+  return explainStatements(url, BIG_TABLES, async (db, step) => {
+    const ticker = await step("ticker", () => getTicker(db, exchange, symbol));
     if (!ticker) throw new Error(`ticker ${exchange}:${symbol} missing`);
-    current = "tagged articles";
-    await listTickerArticles(db, ticker.id);
-    current = "mentions, page 1";
-    const first = await listTickerComments(db, ticker.id);
-    current = "mentions, page 2";
-    await listTickerComments(db, ticker.id, { cursor: first.nextCursor });
-    current = "followers";
-    await countTickerFollowers(db, ticker.id);
-    current = "sentiment";
-    await sentimentFor(db, { tickerIds: [ticker.id] });
-  } finally {
-    await db.destroy();
-  }
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => undefined);
-  await client.connect();
-  try {
-    const out = [];
-    for (const q of captured) {
-      const { rows } = await client.query(`explain (analyze, buffers, format json) ${q.sql}`, q.parameters as unknown[]);
-      const plan = (rows[0]["QUERY PLAN"] as { Plan: Record<string, unknown>; "Execution Time": number }[])[0]!;
-      const seqScans = new Set<string>();
-      const indexes = new Set<string>();
-      walkPlan(plan.Plan, (n) => {
-        if (n["Node Type"] === "Seq Scan" && BIG_TABLES.includes(String(n["Relation Name"]))) seqScans.add(String(n["Relation Name"]));
-        if (typeof n["Index Name"] === "string") indexes.add(n["Index Name"] as string);
-      });
-      out.push({ name: q.name, sql: q.sql.replace(/\s+/g, " ").trim(), seqScans: [...seqScans], indexes: [...indexes], ms: round(plan["Execution Time"], 3) });
-    }
-    return out;
-  } finally {
-    await client.end();
-  }
+    await step("tagged articles", () => listTickerArticles(db, ticker.id));
+    const first = await step("mentions, page 1", () => listTickerComments(db, ticker.id));
+    await step("mentions, page 2", () => listTickerComments(db, ticker.id, { cursor: first.nextCursor }));
+    await step("followers", () => countTickerFollowers(db, ticker.id));
+    await step("sentiment", () => sentimentFor(db, { tickerIds: [ticker.id] }));
+  });
 }
 
 // --- POST ---------------------------------------------------------------------
@@ -1244,8 +1149,8 @@ async function main() {
       // 7. EXPLAIN of the hot queries at full size.
       const explained = await explainHotQueries(databases.large);
       measurements.explain = explained;
-      for (const q of explained) log(`EXPLAIN ${q.name}: ${q.ms} ms, ${q.seqScanOnComments ? "SEQ SCAN ON comments" : "no seq scan on comments"}; indexes ${q.indexes.join(", ") || "(none)"}`);
-      const seqScans = explained.filter((q) => q.seqScanOnComments).map((q) => q.name);
+      for (const q of explained) log(`EXPLAIN ${q.name}: ${q.ms} ms, ${q.seqScans.length ? "SEQ SCAN ON comments" : "no seq scan on comments"}; indexes ${q.indexes.join(", ") || "(none)"}`);
+      const seqScans = explained.filter((q) => q.seqScans.length > 0).map((q) => q.name);
       targets.explain = {
         name: `EXPLAIN of the hot queries at ${seedLarge.comments.toLocaleString("en-US")} comments`,
         figure: seqScans.length ? `seq scan in: ${seqScans.join(", ")}` : `${explained.length} statements, no seq scan on comments`,
