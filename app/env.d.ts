@@ -2,6 +2,7 @@
 /// <reference types="@remix-run/node" />
 import type { DB } from "../db/connection";
 import type { ArticleViewCache } from "./composition/article-view-cache.server";
+import type { ViewerTemplate } from "./lib/viewer-template";
 
 declare module "@remix-run/node" {
   // What scripts/server.ts hands every loader and action.
@@ -19,5 +20,7 @@ declare module "@remix-run/node" {
     fragments?: Map<string, string> | null;
     /** The canonical origin for absolute links (scripts/trusted-host.ts); never from the Host header. */
     publicOrigin?: string;
+    /** Rendering a member page's template for this made-up member, not for whoever asked (app/composition/member-pages.server.ts). */
+    viewerTemplate?: ViewerTemplate | null;
   }
 }

@@ -15,6 +15,9 @@ import { securityHeaders } from "./security-headers";
 import { trustedHost } from "./trusted-host";
 import { createPageCache, guestPages, type PageCache } from "../app/composition/page-cache.server";
 import { createArticleViewCache, type ArticleViewCache } from "../app/composition/article-view-cache.server";
+import { createMemberTemplateCache, memberPages, type MemberTemplateCache } from "../app/composition/member-pages.server";
+import { createRequestHandler, type AppLoadContext } from "@remix-run/node";
+import { createRemixRequest } from "@remix-run/express/dist/server.js";
 import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
 import { QUERY_COUNT_HEADER, QueryCountPlugin, withQueryTally, type QueryTally } from "../app/lib/query-count.server";
 import { withDatabaseUnavailablePages } from "./database-unavailable-http";
@@ -30,23 +33,28 @@ export interface Caches {
   pageCache: PageCache | null;
   /** Articles with their rendered thread pages, for every reader (ASSAY_VIEW_CACHE=off: none). */
   articleViews: ArticleViewCache | null;
-  /** The LISTEN connection that keeps both right. */
+  /** Members' article pages as templates (ASSAY_MEMBER_TEMPLATES=off: none; members' pages are then rendered in full). */
+  memberTemplates: MemberTemplateCache | null;
+  /** The LISTEN connection that keeps them right. */
   listener: PageCacheListener;
 }
 
 /**
  * The in-memory caches, kept right by PostgreSQL's NOTIFY. Sizes in MB:
- * ASSAY_PAGE_CACHE_MB (32), ASSAY_VIEW_CACHE_MB (16; on the V8 heap, which the start command bounds); ASSAY_CACHE_TTL seconds (60)
- * bounds how long anything lives without a notice. Null when both are off.
+ * ASSAY_PAGE_CACHE_MB (32), ASSAY_VIEW_CACHE_MB (16; on the V8 heap, which the start command bounds),
+ * ASSAY_MEMBER_TEMPLATE_MB (16); ASSAY_CACHE_TTL seconds (60) bounds how long anything lives without
+ * a notice. Null when all are off.
  */
 export function startCaches(databaseUrl: string, env: NodeJS.ProcessEnv = process.env): Caches | null {
   const ttlMs = Number(env.ASSAY_CACHE_TTL ?? 60) * 1000;
   const pageCache = env.ASSAY_PAGE_CACHE === "off" ? null : createPageCache({ maxBytes: Number(env.ASSAY_PAGE_CACHE_MB ?? 32) * 2 ** 20, ttlMs });
   const articleViews =
     env.ASSAY_VIEW_CACHE === "off" ? null : createArticleViewCache({ maxBytes: Number(env.ASSAY_VIEW_CACHE_MB ?? 16) * 2 ** 20, ttlMs });
-  const caches = [pageCache, articleViews].filter((c) => c !== null);
+  const memberTemplates =
+    env.ASSAY_MEMBER_TEMPLATES === "off" ? null : createMemberTemplateCache({ maxBytes: Number(env.ASSAY_MEMBER_TEMPLATE_MB ?? 16) * 2 ** 20, ttlMs });
+  const caches = [pageCache, articleViews, memberTemplates].filter((c) => c !== null);
   if (caches.length === 0) return null;
-  return { pageCache, articleViews, listener: listenForPageInvalidations(databaseUrl, caches) };
+  return { pageCache, articleViews, memberTemplates, listener: listenForPageInvalidations(databaseUrl, caches) };
 }
 
 export interface AppOptions {
@@ -57,6 +65,8 @@ export interface AppOptions {
   pageCache?: PageCache | null;
   /** Share each article's rendered thread between readers (see startCaches). */
   articleViews?: ArticleViewCache | null;
+  /** Serve members' article pages from templates (see startCaches). */
+  memberTemplates?: MemberTemplateCache | null;
   /** Count each request's SQL statements into the X-Assay-Queries header (ASSAY_QUERY_COUNT=1; the bench). */
   countQueries?: boolean;
 }
@@ -107,7 +117,11 @@ export function createApp(options: AppOptions) {
 
   // The guest page cache (app/composition/page-cache.server.ts). First of all: a
   // guest's page from memory costs no more than this.
-  const pages = guestPages(options.pageCache ?? null, { sharedMaxAgeSeconds: Number(process.env.ASSAY_CDN_MAX_AGE ?? 5) });
+  const memberTemplates = options.memberTemplates ?? null;
+  const pages = guestPages(options.pageCache ?? null, {
+    sharedMaxAgeSeconds: Number(process.env.ASSAY_CDN_MAX_AGE ?? 5),
+    alsoForget: memberTemplates ? [memberTemplates] : [],
+  });
   app.use(pages.serve);
   const countQueries = options.countQueries ?? process.env.ASSAY_QUERY_COUNT === "1";
   const db = countQueries ? options.db.withPlugin(new QueryCountPlugin()) : options.db;
@@ -121,6 +135,34 @@ export function createApp(options: AppOptions) {
       } as typeof res.writeHead;
       withQueryTally(tally, () => next());
     });
+  }
+  // Members' article pages from their templates (app/composition/member-pages.server.ts);
+  // compressed there, so before compression.
+  const build = withDatabaseUnavailablePages(options.build);
+  const loadContext = (req: express.Request, res: express.Response): AppLoadContext => ({
+    db,
+    clientIp: req.ip ?? req.socket.remoteAddress ?? "",
+    articleViews: options.articleViews ?? null,
+    // A document (not ?_data=): big server-rendered parts go in the page once, not again in its data.
+    fragments: req.query._data === undefined ? new Map<string, string>() : null,
+    // The canonical origin for absolute links (scripts/trusted-host.ts).
+    publicOrigin: res.locals.publicOrigin as string,
+  });
+  if (memberTemplates) {
+    const renderTemplate = createRequestHandler(build, options.mode);
+    app.use(
+      memberPages({
+        db,
+        cache: memberTemplates,
+        renderTemplate: (req, res, viewerTemplate) => {
+          // The page as it would be for a guest with the same request, but for the made-up member.
+          const request = createRemixRequest(req, res);
+          const headers = new Headers(request.headers);
+          for (const name of ["cookie", "if-none-match", "if-modified-since"]) headers.delete(name);
+          return renderTemplate(new Request(request, { headers }), { ...loadContext(req, res), viewerTemplate });
+        },
+      }),
+    );
   }
   // Files of public/, only for paths under its own top-level names: every page used to
   // cost a stat() of public/<path> that found nothing. Fingerprinted assets are
@@ -174,17 +216,9 @@ export function createApp(options: AppOptions) {
     "*",
     pages.remix({
       // The database away (a restart, a failover): 503 with Retry-After, not 500.
-      build: withDatabaseUnavailablePages(options.build),
+      build,
       mode: options.mode,
-      getLoadContext: (req, res) => ({
-        db,
-        clientIp: req.ip ?? req.socket.remoteAddress ?? "",
-        articleViews: options.articleViews ?? null,
-        // A document (not ?_data=): big server-rendered parts go in the page once, not again in its data.
-        fragments: req.query._data === undefined ? new Map<string, string>() : null,
-        // The canonical origin for absolute links (scripts/trusted-host.ts).
-        publicOrigin: res.locals.publicOrigin as string,
-      }),
+      getLoadContext: loadContext,
     }),
   );
   // Last: what Express itself refused (a path whose percent-encoding does not

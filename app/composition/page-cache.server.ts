@@ -222,6 +222,8 @@ interface Lead {
 export interface GuestPageOptions {
   /** s-maxage for shared caches (CDN, nginx) on guest pages, in seconds. */
   sharedMaxAgeSeconds?: number;
+  /** Other caches of rendered pages (members' templates) that forget a path with this one. */
+  alsoForget?: readonly { invalidatePath(path: string): void }[];
 }
 
 export interface RemixOptions {
@@ -312,7 +314,10 @@ export function guestPages(cache: PageCache | null, options: GuestPageOptions = 
     // A write that went through: this instance forgets the pages of that path now, so the
     // writer's next page (the redirect after a POST) shows the change. Not when the
     // action said it changed nothing (UNCHANGED_HEADER), nor when it was refused.
-    if (!read && cache && response.status < 400 && !response.headers.has(UNCHANGED_HEADER)) cache.invalidatePath(req.path);
+    if (!read && response.status < 400 && !response.headers.has(UNCHANGED_HEADER)) {
+      cache?.invalidatePath(req.path);
+      for (const other of options.alsoForget ?? []) other.invalidatePath(req.path);
+    }
 
     res.statusMessage = response.statusText;
     res.status(response.status);

@@ -9,11 +9,16 @@ import { redirect } from "@remix-run/node";
 import { Cookie, type Session } from "lucia";
 import type { DB } from "../../db/connection";
 import type { Role } from "../../db/schema";
-import { getLucia, SESSION_COOKIE_NAME } from "./lucia.server";
+import { getLucia, SESSION_COOKIE_NAME, SESSION_DAYS } from "./lucia.server";
+import { getSessionUserAndThreadFollow } from "../models/sessions.server";
+import { getArticleFollowStateBySlug, type ArticleFollowState } from "../models/follows.server";
 import { hasRole } from "../lib/roles";
 import { loginPath, returnPath } from "../lib/safe-redirect";
+import { VIEWER_TOKENS, type ViewerTemplate } from "../lib/viewer-template";
 
 export { SESSION_COOKIE_NAME };
+
+const SESSION_MS = SESSION_DAYS * 24 * 60 * 60 * 1000;
 export type { Role };
 
 export interface CurrentUser {
@@ -27,7 +32,7 @@ export interface CurrentUser {
   unreadNotifications: number;
 }
 
-type Context = Pick<AppLoadContext, "db">;
+type Context = Pick<AppLoadContext, "db" | "viewerTemplate">;
 
 interface SessionState {
   user: CurrentUser | null;
@@ -45,7 +50,10 @@ interface SessionState {
 const checked = new WeakMap<object, { token: string | null; state: Promise<SessionState> }>();
 
 export function readSessionToken(db: DB, request: Request): string | null {
-  const header = request.headers.get("Cookie");
+  return sessionTokenOf(db, request.headers.get("Cookie"));
+}
+
+function sessionTokenOf(db: DB, header: string | null | undefined): string | null {
   if (!header?.includes(`${SESSION_COOKIE_NAME}=`)) return null;
   const token = getLucia(db).readSessionCookie(header);
   return token && /^[a-z0-9]{16,128}$/.test(token) ? token : null;
@@ -70,6 +78,9 @@ async function checkSession(db: DB, token: string | null): Promise<SessionState>
 }
 
 function sessionState(context: Context, request: Request): Promise<SessionState> {
+  // A member page's template (app/composition/member-pages.server.ts): a made-up
+  // member whose name, id and count are tokens, never anyone's session.
+  if (context.viewerTemplate) return Promise.resolve({ user: templateUser(context.viewerTemplate), session: null, token: null });
   const token = readSessionToken(context.db, request);
   if (request.method !== "GET" && request.method !== "HEAD") return checkSession(context.db, token);
   const kept = checked.get(context);
@@ -77,6 +88,47 @@ function sessionState(context: Context, request: Request): Promise<SessionState>
   const state = checkSession(context.db, token);
   checked.set(context, { token, state });
   return state;
+}
+
+function templateUser(viewer: ViewerTemplate): CurrentUser {
+  return {
+    // Strings where numbers go: the template's holes put the real numbers in (app/lib/viewer-template.ts).
+    id: VIEWER_TOKENS.id as unknown as number,
+    displayName: VIEWER_TOKENS.name,
+    role: viewer.role,
+    emailVerified: viewer.emailVerified,
+    ignoredUserIds: [...viewer.ignoredUserIds],
+    unreadNotifications: viewer.hasUnread ? (VIEWER_TOKENS.unread as unknown as number) : 0,
+  };
+}
+
+/**
+ * The member behind a Cookie header and their follow state of the article at
+ * `slug`, for a page served without its loaders (a member's article page from its
+ * template), with the Set-Cookie the root loader would send. One statement while
+ * the session is in the first half of its life; otherwise Lucia checks it as on
+ * every page (ending it when over, extending it in its second half), and the
+ * follow state is read after. Null: no valid session (the page is then rendered in
+ * full, which clears the cookie).
+ */
+export async function memberForArticlePage(
+  db: DB,
+  cookieHeader: string,
+  slug: string,
+  secure: boolean,
+): Promise<{ user: CurrentUser; follow: ArticleFollowState; setCookie: string | null } | null> {
+  const token = sessionTokenOf(db, cookieHeader);
+  if (!token) return null;
+  const read = await getSessionUserAndThreadFollow(db, token, slug);
+  // Lucia's own test (validateSession): extended once less than half of its time is left.
+  if (read && read.session.expiresAt.getTime() - Date.now() > SESSION_MS / 2) {
+    const { id, attributes } = read.user;
+    return { user: { id, ...attributes }, follow: read.follow, setCookie: null };
+  }
+  const { user, session } = await checkSession(db, token);
+  if (!user || !session) return null;
+  const follow = await getArticleFollowStateBySlug(db, user.id, slug);
+  return { user, follow, setCookie: session.fresh ? serialize({ secure }, getLucia(db).createSessionCookie(session.id)) : null };
 }
 
 /** The session behind a request, if it is valid. */
@@ -121,8 +173,8 @@ export async function requireAnonymous(request: Request, context: Context, to = 
  * cookie kept apart for that site (CHIPS); on the forum itself it is an ordinary
  * cookie of the forum. Over plain http (local development) SameSite=Lax, as ever.
  */
-function serialize(request: Request, cookie: Cookie): string {
-  const secure = new URL(request.url).protocol === "https:";
+function serialize(request: Request | { secure: boolean }, cookie: Cookie): string {
+  const secure = request instanceof Request ? new URL(request.url).protocol === "https:" : request.secure;
   if (!secure) return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure }).serialize();
   return `${new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure, sameSite: "none" }).serialize()}; Partitioned`;
 }
@@ -155,7 +207,7 @@ export async function endSession(db: DB, request: Request): Promise<string> {
  */
 export async function sessionCookieUpdate(request: Request, context: Context): Promise<string | null> {
   const hasCookie = request.headers.get("Cookie")?.includes(`${SESSION_COOKIE_NAME}=`) ?? false;
-  if (!hasCookie) return null;
+  if (!hasCookie || context.viewerTemplate) return null;
   const { session } = await sessionState(context, request);
   const lucia = getLucia(context.db);
   if (!session) return serialize(request, lucia.createBlankSessionCookie());

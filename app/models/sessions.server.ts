@@ -7,9 +7,10 @@
 // `deleteSession` accepts either a token or such a key.
 import { sql } from "kysely";
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
-import type { DB } from "../../db/connection";
+import { poolOf, type DB } from "../../db/connection";
 import type { Role } from "../../db/schema";
 import { hashToken } from "../lib/tokens.server";
+import type { ArticleFollowState } from "./follows.server";
 
 /** What Lucia keeps with a session (see app/composition/lucia.server.ts). */
 export interface SessionAttributes {
@@ -29,45 +30,96 @@ export interface UserAttributes {
 
 const STORED_KEY = /^[0-9a-f]{64}$/;
 
+// The session and its user in one statement (Lucia's read, and the member pages' below).
+function sessionAndUser(db: DB, sessionId: string) {
+  return db
+    .selectFrom("sessions")
+    .leftJoin("users", (join) => join.onRef("users.id", "=", "sessions.user_id").on("users.deleted_at", "is", null))
+    .select([
+      "sessions.user_id",
+      "sessions.expires_at",
+      "sessions.user_agent",
+      "users.id as uid",
+      "users.display_name",
+      "users.role",
+      "users.email_verified_at",
+      sql<number[] | null>`(select array_agg(i.ignored_user_id) from member_ignores i where i.user_id = users.id)`.as("ignored_user_ids"),
+      sql<string | null>`(select count(*) from notifications n where n.user_id = users.id and n.read_at is null)`.as("unread_notifications"),
+    ])
+    .where("sessions.id", "=", hashToken(sessionId));
+}
+
+type SessionRow = {
+  user_id: number;
+  expires_at: Date;
+  user_agent: string;
+  uid: number | null;
+  display_name: string | null;
+  role: Role | null;
+  email_verified_at: Date | null;
+  ignored_user_ids: number[] | null;
+  unread_notifications: string | null;
+};
+
+function sessionOfRow(sessionId: string, row: SessionRow): DatabaseSession {
+  return { id: sessionId, userId: row.user_id, expiresAt: row.expires_at, attributes: { userAgent: row.user_agent } };
+}
+
+function userOfRow(row: SessionRow): DatabaseUser | null {
+  if (row.uid === null || row.display_name === null || row.role === null) return null;
+  return {
+    id: row.uid,
+    attributes: {
+      displayName: row.display_name,
+      role: row.role,
+      emailVerified: row.email_verified_at !== null,
+      ignoredUserIds: row.ignored_user_ids ?? [],
+      unreadNotifications: Number(row.unread_notifications ?? 0),
+    },
+  };
+}
+
+/**
+ * Lucia's read of a session with its user, and the user's follow state of the
+ * article at `slug`, in one statement: a member's article page from its template
+ * (app/composition/member-pages.server.ts) costs this one round trip. Only reads:
+ * whether the session is still good (or due to be extended) is for the caller to
+ * see, and Lucia to act on.
+ */
+export async function getSessionUserAndThreadFollow(
+  db: DB,
+  sessionId: string,
+  slug: string,
+): Promise<{ session: DatabaseSession; user: DatabaseUser; follow: ArticleFollowState } | null> {
+  const query = sessionAndUser(db, sessionId).select([
+    "users.notify_replies_default",
+    sql<boolean>`exists (select 1 from thread_watches w join articles a on a.id = w.article_id where w.user_id = users.id and a.slug = ${slug})`.as("watching_thread"),
+  ]);
+  // A named (prepared) statement on each connection: planning this join took six
+  // times as long as running it, on every member's page. Kysely has no names, so
+  // straight to its pool, with the same type parsers; through Kysely when there is
+  // no pool of ours (a database handle with plugins, such as the bench's statement count).
+  const pool = poolOf(db);
+  const compiled = query.compile();
+  const row: Awaited<ReturnType<typeof query.executeTakeFirst>> = pool
+    ? (await pool.query({ name: "assay_session_user_thread_follow", text: compiled.sql, values: compiled.parameters as unknown[] })).rows[0]
+    : await query.executeTakeFirst();
+  const user = row ? userOfRow(row) : null;
+  if (!row || !user) return null;
+  return {
+    session: sessionOfRow(sessionId, row),
+    user,
+    follow: { watchingThread: Boolean(row.watching_thread), notifyRepliesDefault: row.notify_replies_default ?? true },
+  };
+}
+
 export class KyselySessionAdapter implements Adapter {
   constructor(private readonly db: DB) {}
 
   async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-    const row = await this.db
-      .selectFrom("sessions")
-      .leftJoin("users", (join) => join.onRef("users.id", "=", "sessions.user_id").on("users.deleted_at", "is", null))
-      .select([
-        "sessions.user_id",
-        "sessions.expires_at",
-        "sessions.user_agent",
-        "users.id as uid",
-        "users.display_name",
-        "users.role",
-        "users.email_verified_at",
-        sql<number[] | null>`(select array_agg(i.ignored_user_id) from member_ignores i where i.user_id = users.id)`.as("ignored_user_ids"),
-        sql<string | null>`(select count(*) from notifications n where n.user_id = users.id and n.read_at is null)`.as("unread_notifications"),
-      ])
-      .where("sessions.id", "=", hashToken(sessionId))
-      .executeTakeFirst();
+    const row = await sessionAndUser(this.db, sessionId).executeTakeFirst();
     if (!row) return [null, null];
-    const session: DatabaseSession = {
-      id: sessionId,
-      userId: row.user_id,
-      expiresAt: row.expires_at,
-      attributes: { userAgent: row.user_agent },
-    };
-    if (row.uid === null || row.display_name === null || row.role === null) return [session, null];
-    const user: DatabaseUser = {
-      id: row.uid,
-      attributes: {
-        displayName: row.display_name,
-        role: row.role,
-        emailVerified: row.email_verified_at !== null,
-        ignoredUserIds: row.ignored_user_ids ?? [],
-        unreadNotifications: Number(row.unread_notifications ?? 0),
-      },
-    };
-    return [session, user];
+    return [sessionOfRow(sessionId, row), userOfRow(row)];
   }
 
   async getUserSessions(userId: number): Promise<DatabaseSession[]> {

@@ -20,6 +20,7 @@ import { publicUrl } from "~/lib/urls.server";
 import { newsArticleJsonLd } from "~/composition/structured-data.server";
 import { findArticleRedirect } from "~/models/publishing.server";
 import { getArticleFollowState } from "~/models/follows.server";
+import { templateFollowState } from "~/lib/viewer-template";
 import { WatchThreadForm } from "~/components/FollowControls";
 import { parseId } from "~/lib/params";
 import { pageHeaders } from "~/lib/route-headers";
@@ -87,7 +88,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   // The member's own part of the page: watching this thread, and their "Notify me of replies" default.
   const [replyTo, follow] = await Promise.all([
     replyToId ? getReplyTarget(db, article.id, replyToId) : null,
-    user ? getArticleFollowState(db, user.id, article.id) : null,
+    // A template's made-up member (app/composition/member-pages.server.ts) has the state it was made with.
+    user ? (context.viewerTemplate ? templateFollowState(context.viewerTemplate) : getArticleFollowState(db, user.id, article.id)) : null,
   ]);
   const { commenting } = view;
   return json(

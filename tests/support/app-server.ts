@@ -49,6 +49,8 @@ export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
+  /** The body as sent (still compressed, when it was). */
+  bytes: Buffer;
 }
 
 export interface RawRequest {
@@ -80,7 +82,10 @@ export function request(base: string, options: RawRequest): Promise<RawResponse>
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: bytes.toString("utf8"), bytes });
+        });
         res.on("error", reject);
       },
     );
