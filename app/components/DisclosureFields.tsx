@@ -4,7 +4,6 @@
 // tickers); with it, the questions appear as the person types a cashtag.
 import { useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { parseCashtags } from "~/lib/cashtags";
 import {
   POSITION_CHOICES,
   SENTIMENT_FIELD,
@@ -49,8 +48,10 @@ export function useMentionedTickers(initial: DisclosureState | null | undefined)
     (text: string) => {
       setTyped(true);
       clearTimeout(timer.current);
-      timer.current = setTimeout(() => {
-        const tags = parseCashtags(text).map((t) => t.text).sort();
+      timer.current = setTimeout(async () => {
+        // The cashtag reader is Markdown's lexer (marked, a fifth of the page's script):
+        // fetched the first time a "$" is typed, not with every article page.
+        const tags = text.includes("$") ? (await import("~/lib/cashtags")).parseCashtags(text).map((t) => t.text).sort() : [];
         const key = tags.join(" ");
         if (key === asked.current) return;
         asked.current = key;
