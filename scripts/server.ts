@@ -16,6 +16,8 @@ import { trustedHost } from "./trusted-host";
 import { createPageCache, guestPages, type PageCache } from "../app/composition/page-cache.server";
 import { createArticleViewCache, type ArticleViewCache } from "../app/composition/article-view-cache.server";
 import { createMemberTemplateCache, memberPages, type MemberTemplateCache } from "../app/composition/member-pages.server";
+import { MemberMemo } from "../app/composition/member-memo.server";
+import { sessionTokenOf } from "../app/composition/session.server";
 import { createRequestHandler, type AppLoadContext } from "@remix-run/node";
 import { createRemixRequest } from "@remix-run/express/dist/server.js";
 import { listenForPageInvalidations, type PageCacheListener } from "../app/lib/page-cache-listener.server";
@@ -35,6 +37,8 @@ export interface Caches {
   articleViews: ArticleViewCache | null;
   /** Members' article pages as templates (ASSAY_MEMBER_TEMPLATES=off: none; members' pages are then rendered in full). */
   memberTemplates: MemberTemplateCache | null;
+  /** Members' sessions remembered between their article pages (with the templates; ASSAY_MEMBER_MEMO=off: none). */
+  memberMemo: MemberMemo | null;
   /** The LISTEN connection that keeps them right. */
   listener: PageCacheListener;
 }
@@ -52,9 +56,11 @@ export function startCaches(databaseUrl: string, env: NodeJS.ProcessEnv = proces
     env.ASSAY_VIEW_CACHE === "off" ? null : createArticleViewCache({ maxBytes: Number(env.ASSAY_VIEW_CACHE_MB ?? 16) * 2 ** 20, ttlMs });
   const memberTemplates =
     env.ASSAY_MEMBER_TEMPLATES === "off" ? null : createMemberTemplateCache({ maxBytes: Number(env.ASSAY_MEMBER_TEMPLATE_MB ?? 16) * 2 ** 20, ttlMs });
+  const memberMemo = memberTemplates && env.ASSAY_MEMBER_MEMO !== "off" ? new MemberMemo({ maxBytes: 4 * 2 ** 20, ttlMs }) : null;
   const caches = [pageCache, articleViews, memberTemplates].filter((c) => c !== null);
   if (caches.length === 0) return null;
-  return { pageCache, articleViews, memberTemplates, listener: listenForPageInvalidations(databaseUrl, caches) };
+  const listener = listenForPageInvalidations(databaseUrl, caches, { memberCaches: memberMemo ? [memberMemo] : [] });
+  return { pageCache, articleViews, memberTemplates, memberMemo, listener };
 }
 
 export interface AppOptions {
@@ -67,6 +73,8 @@ export interface AppOptions {
   articleViews?: ArticleViewCache | null;
   /** Serve members' article pages from templates (see startCaches). */
   memberTemplates?: MemberTemplateCache | null;
+  /** Remember members' sessions between their article pages (see startCaches). */
+  memberMemo?: MemberMemo | null;
   /** Count each request's SQL statements into the X-Assay-Queries header (ASSAY_QUERY_COUNT=1; the bench). */
   countQueries?: boolean;
 }
@@ -154,6 +162,7 @@ export function createApp(options: AppOptions) {
       memberPages({
         db,
         cache: memberTemplates,
+        memo: options.memberMemo ?? null,
         renderTemplate: (req, res, viewerTemplate) => {
           // The page as it would be for a guest with the same request, but for the made-up member.
           const request = createRemixRequest(req, res);
@@ -209,6 +218,17 @@ export function createApp(options: AppOptions) {
           `Go back to the page on this site and send it again.</p></main></body></html>`,
       );
   });
+
+  // A member doing anything but read an article page: what this instance remembers of
+  // their session goes first, so the pages after it show what they did (member-memo.server.ts).
+  const memo = options.memberMemo;
+  if (memo) {
+    app.use((req, _res, next) => {
+      const token = req.headers.cookie ? sessionTokenOf(db, req.headers.cookie) : null;
+      if (token) memo.forgetSession(token);
+      next();
+    });
+  }
 
   // Remix, through the page cache: it keeps guests' pages, and without it still sets
   // Cache-Control and keeps the routes' internal headers (cache-tags.ts) from the browser.

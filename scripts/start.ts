@@ -137,7 +137,7 @@ function announceServing(embedded: EmbeddedServer | null, processes: number) {
 async function serveHttp(url: string, db: DB, onListening: (server: Server) => void, onError: (error: Error) => void) {
   const caches: Caches | null = mode === "production" ? startCaches(url) : null;
   const build = await loadBuild();
-  const app = createApp({ db, build, mode, pageCache: caches?.pageCache, articleViews: caches?.articleViews, memberTemplates: caches?.memberTemplates });
+  const app = createApp({ db, build, mode, pageCache: caches?.pageCache, articleViews: caches?.articleViews, memberTemplates: caches?.memberTemplates, memberMemo: caches?.memberMemo });
   const server = app.listen(port, host, () => {
     onListening(server);
     if (mode === "development") void broadcastDevReady(build);

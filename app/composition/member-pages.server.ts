@@ -7,7 +7,8 @@
 // page is rendered once per article URL and per shape of member, for a made-up member
 // whose words are tokens (app/lib/viewer-template.ts), kept in memory as static
 // segments, already compressed, with holes; each member's request fills the holes
-// with their own words. One statement per page: the session check, which brings the
+// with their own words. No statement at all while the instance remembers the member's
+// session (member-memo.server.ts); one otherwise: the session check, which brings the
 // unread count and the thread's follow state with it.
 //
 // It is the page a full render would have made for that member, byte for byte
@@ -28,6 +29,7 @@ import { fillTemplate, parseTemplate, templateKey, type PageTemplate, type Viewe
 import { SLUG_PATTERN } from "../lib/slugs";
 import { cacheKey, CACHE_TAG_HEADER, CACHE_UNTIL_HEADER, parseCacheTags, parseCacheUntil, pathOfKey, PERSONAL_CACHE_CONTROL } from "./page-cache.server";
 import { memberForArticlePage, SESSION_COOKIE_NAME } from "./session.server";
+import type { MemberMemo } from "./member-memo.server";
 
 export type MemberTemplateCache = TaggedCache<PageTemplate>;
 
@@ -38,6 +40,8 @@ export function createMemberTemplateCache(options: Omit<TaggedCacheOptions<PageT
 export interface MemberPagesOptions {
   db: DB;
   cache: MemberTemplateCache | null;
+  /** What this instance remembers of members' sessions between their article pages (none: one statement per page). */
+  memo?: MemberMemo | null;
   /** The page at this request's address rendered for a made-up member (Remix, with `viewerTemplate` in its load context, no cookies). */
   renderTemplate: (req: ExpressRequest, res: ExpressResponse, viewer: ViewerTemplate) => Promise<Response>;
 }
@@ -56,7 +60,7 @@ function templateHeaders(headers: Headers): Record<string, string> {
   return kept;
 }
 
-export function memberPages({ db, cache, renderTemplate }: MemberPagesOptions) {
+export function memberPages({ db, cache, memo = null, renderTemplate }: MemberPagesOptions) {
   let warned = false;
 
   async function makeTemplate(req: ExpressRequest, res: ExpressResponse, key: string, pageKey: string, viewer: ViewerTemplate): Promise<PageTemplate | null> {
@@ -88,7 +92,7 @@ export function memberPages({ db, cache, renderTemplate }: MemberPagesOptions) {
 
   /** True when the page was sent; false to let the full render answer. */
   async function serve(req: ExpressRequest, res: ExpressResponse, cookie: string, slug: string, pageKey: string): Promise<boolean> {
-    const member = await memberForArticlePage(db, cookie, slug, req.protocol === "https");
+    const member = await memberForArticlePage(db, cookie, slug, req.protocol === "https", memo);
     if (!member) return false;
     const { user, follow, setCookie } = member;
     if (user.ignoredUserIds.length > MAX_IGNORED || user.unreadNotifications > 99) return false;

@@ -12,6 +12,7 @@ import type { Role } from "../../db/schema";
 import { getLucia, SESSION_COOKIE_NAME, SESSION_DAYS } from "./lucia.server";
 import { getSessionUserAndThreadFollow } from "../models/sessions.server";
 import { getArticleFollowStateBySlug, type ArticleFollowState } from "../models/follows.server";
+import { MemberMemo } from "./member-memo.server";
 import { hasRole } from "../lib/roles";
 import { loginPath, returnPath } from "../lib/safe-redirect";
 import { VIEWER_TOKENS, type ViewerTemplate } from "../lib/viewer-template";
@@ -53,7 +54,7 @@ export function readSessionToken(db: DB, request: Request): string | null {
   return sessionTokenOf(db, request.headers.get("Cookie"));
 }
 
-function sessionTokenOf(db: DB, header: string | null | undefined): string | null {
+export function sessionTokenOf(db: DB, header: string | null | undefined): string | null {
   if (!header?.includes(`${SESSION_COOKIE_NAME}=`)) return null;
   const token = getLucia(db).readSessionCookie(header);
   return token && /^[a-z0-9]{16,128}$/.test(token) ? token : null;
@@ -105,7 +106,8 @@ function templateUser(viewer: ViewerTemplate): CurrentUser {
 /**
  * The member behind a Cookie header and their follow state of the article at
  * `slug`, for a page served without its loaders (a member's article page from its
- * template), with the Set-Cookie the root loader would send. One statement while
+ * template), with the Set-Cookie the root loader would send. Remembered by `memo`
+ * (see member-memo.server.ts) between pages; one statement when not remembered, while
  * the session is in the first half of its life; otherwise Lucia checks it as on
  * every page (ending it when over, extending it in its second half), and the
  * follow state is read after. Null: no valid session (the page is then rendered in
@@ -116,14 +118,22 @@ export async function memberForArticlePage(
   cookieHeader: string,
   slug: string,
   secure: boolean,
+  memo: MemberMemo | null = null,
 ): Promise<{ user: CurrentUser; follow: ArticleFollowState; setCookie: string | null } | null> {
   const token = sessionTokenOf(db, cookieHeader);
   if (!token) return null;
-  const read = await getSessionUserAndThreadFollow(db, token, slug);
   // Lucia's own test (validateSession): extended once less than half of its time is left.
-  if (read && read.session.expiresAt.getTime() - Date.now() > SESSION_MS / 2) {
+  const settled = (expiresAt: number) => expiresAt - Date.now() > SESSION_MS / 2;
+  const key = memo ? MemberMemo.key(token, slug) : "";
+  const kept = memo?.get(key);
+  if (kept && settled(kept.sessionExpiresAt)) return { user: kept.user, follow: kept.follow, setCookie: null };
+  const ticket = memo?.begin() ?? 0;
+  const read = await getSessionUserAndThreadFollow(db, token, slug);
+  if (read && settled(read.session.expiresAt.getTime())) {
     const { id, attributes } = read.user;
-    return { user: { id, ...attributes }, follow: read.follow, setCookie: null };
+    const user: CurrentUser = { id, ...attributes };
+    memo?.store(ticket, key, { user, follow: read.follow, sessionExpiresAt: read.session.expiresAt.getTime() });
+    return { user, follow: read.follow, setCookie: null };
   }
   const { user, session } = await checkSession(db, token);
   if (!user || !session) return null;

@@ -1,11 +1,12 @@
 // Hears PostgreSQL's NOTIFY on the page-cache channel and drops the cached pages
-// (and page parts) it names.
+// (and page parts) it names; and, on the members' channel, what is kept of the
+// members it names (app/composition/member-memo.server.ts).
 // One dedicated connection per app instance (LISTEN needs a session of its own,
 // not a pooled one). While that connection is down the cache is off: a change
 // made meanwhile would go unheard, so nothing is served from memory until the
 // LISTEN is back, and everything is forgotten then.
 import pg from "pg";
-import { PAGE_CACHE_CHANNEL, type Invalidatable } from "./tagged-cache";
+import { MEMBER_CHANNEL, PAGE_CACHE_CHANNEL, type Invalidatable } from "./tagged-cache";
 
 export interface PageCacheListener {
   /** Resolves once the first LISTEN is active (the cache serves from then on). */
@@ -17,6 +18,8 @@ export interface ListenerOptions {
   log?: (message: string) => void;
   /** Longest wait between reconnection attempts, in ms. */
   maxBackoffMs?: number;
+  /** What is kept of members' sessions, told of changes on the members' channel (on and off with the rest). */
+  memberCaches?: Invalidatable[];
 }
 
 export function listenForPageInvalidations(
@@ -24,10 +27,15 @@ export function listenForPageInvalidations(
   caches: Invalidatable[],
   options: ListenerOptions = {},
 ): PageCacheListener {
+  const members = options.memberCaches ?? [];
+  const everything = [...caches, ...members];
   const all = {
-    enable: () => caches.forEach((c) => c.enable()),
-    disable: () => caches.forEach((c) => c.disable()),
-    applyNotification: (payload: string | undefined) => caches.forEach((c) => c.applyNotification(payload)),
+    enable: () => everything.forEach((c) => c.enable()),
+    disable: () => everything.forEach((c) => c.disable()),
+    applyNotification: (channel: string, payload: string | undefined) => {
+      if (channel === PAGE_CACHE_CHANNEL) caches.forEach((c) => c.applyNotification(payload));
+      else if (channel === MEMBER_CHANNEL) members.forEach((c) => c.applyNotification(payload));
+    },
   };
   const log = options.log ?? ((m: string) => console.warn(m));
   // Short: once the database is back the caches should be too, and an attempt costs little.
@@ -60,12 +68,11 @@ export function listenForPageInvalidations(
     client = current;
     current.on("error", (error) => lost(current, error.message));
     current.on("end", () => lost(current, "closed"));
-    current.on("notification", (message) => {
-      if (message.channel === PAGE_CACHE_CHANNEL) all.applyNotification(message.payload);
-    });
+    current.on("notification", (message) => all.applyNotification(message.channel, message.payload));
     try {
       await current.connect();
       await current.query(`listen ${PAGE_CACHE_CHANNEL}`);
+      if (members.length) await current.query(`listen ${MEMBER_CHANNEL}`);
       if (client !== current || stopped) return;
       backoff = 250;
       all.enable();

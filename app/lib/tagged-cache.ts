@@ -15,6 +15,9 @@ import { LRUCache } from "lru-cache";
 /** The NOTIFY channel the migration's triggers send on (db/migrations/0004_performance.ts). */
 export const PAGE_CACHE_CHANNEL = "assay_page_cache";
 
+/** The NOTIFY channel of notices about members, by id (db/migrations/0016_member_notices.ts). */
+export const MEMBER_CHANNEL = "assay_members";
+
 export const LIST_TAG = "list";
 export const articleTag = (id: number) => `article:${id}`;
 export const pathTag = (path: string) => `path:${path}`;

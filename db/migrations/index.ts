@@ -16,6 +16,7 @@ import * as m0011 from "./0011_tickers";
 import * as m0013 from "./0013_disclosure_sentiment";
 import * as m0014 from "./0014_promotion_defences";
 import * as m0015 from "./0015_labels_and_ticker_mail";
+import * as m0016 from "./0016_member_notices";
 
 export const migrations: Record<string, Migration> = {
   "0001_articles_and_comments": m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "0013_disclosure_sentiment": m0013,
   "0014_promotion_defences": m0014,
   "0015_labels_and_ticker_mail": m0015,
+  "0016_member_notices": m0016,
 };
