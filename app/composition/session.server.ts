@@ -18,9 +18,9 @@ import { loginPath, returnPath } from "../lib/safe-redirect";
 import { VIEWER_TOKENS, type ViewerTemplate } from "../lib/viewer-template";
 
 export { SESSION_COOKIE_NAME };
+export type { Role };
 
 const SESSION_MS = SESSION_DAYS * 24 * 60 * 60 * 1000;
-export type { Role };
 
 export interface CurrentUser {
   id: number;
@@ -184,7 +184,8 @@ export async function requireAnonymous(request: Request, context: Context, to = 
  * cookie of the forum. Over plain http (local development) SameSite=Lax, as ever.
  */
 function serialize(request: Request | { secure: boolean }, cookie: Cookie): string {
-  const secure = request instanceof Request ? new URL(request.url).protocol === "https:" : request.secure;
+  // By shape, not instanceof: the server's bundle and Remix's may each hold a Request class.
+  const secure = "url" in request ? new URL(request.url).protocol === "https:" : request.secure;
   if (!secure) return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure }).serialize();
   return `${new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure, sameSite: "none" }).serialize()}; Partitioned`;
 }
