@@ -95,6 +95,8 @@ export function memberPages({ db, cache, memo = null, renderTemplate }: MemberPa
     const member = await memberForArticlePage(db, cookie, slug, req.protocol === "https", memo);
     if (!member) return false;
     const { user, follow, setCookie } = member;
+    // Lucia has just extended the session: its cookie goes with whichever way the page is made.
+    if (setCookie) res.setHeader("Set-Cookie", setCookie);
     if (user.ignoredUserIds.length > MAX_IGNORED || user.unreadNotifications > 99) return false;
     const viewer: ViewerTemplate = {
       role: user.role,
@@ -115,9 +117,12 @@ export function memberPages({ db, cache, memo = null, renderTemplate }: MemberPa
     res.setHeader("Cache-Control", PERSONAL_CACHE_CONTROL);
     res.setHeader("Vary", "Accept-Encoding");
     if (gzip) res.setHeader("Content-Encoding", "gzip");
-    if (setCookie) res.setHeader("Set-Cookie", setCookie);
-    res.setHeader("Content-Length", page.body.length);
-    res.end(page.body);
+    res.setHeader("Content-Length", page.length);
+    // The parts in one write (writev): the big ones are the template's own buffers, not copies.
+    res.cork();
+    for (const part of page.parts) res.write(part);
+    res.uncork();
+    res.end();
     return true;
   }
 

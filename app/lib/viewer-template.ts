@@ -13,7 +13,7 @@
 // only adds its few holes uncompressed (app/lib/gzip-splice.ts). The policy's hash
 // of the hydration script is made again per member, from its pieces.
 import { createHash, randomBytes } from "node:crypto";
-import { assembleGzip, deflateSegment, type DeflatedSegment } from "./gzip-splice";
+import { deflateSegment, gzipParts, type DeflatedSegment } from "./gzip-splice";
 import type { Role } from "./roles";
 
 // One seed per process, though this module is in it twice: in Remix's server build,
@@ -146,8 +146,10 @@ export function parseTemplate(page: string, csp: string, headers: Record<string,
 }
 
 export interface FilledPage {
-  /** The page's bytes, plain or as one gzip member. */
-  body: Buffer;
+  /** The page's bytes, plain or as one gzip member, in parts to write in turn (the big ones shared with the template). */
+  parts: Buffer[];
+  /** Their total length. */
+  length: number;
   csp: string;
 }
 
@@ -166,6 +168,6 @@ export function fillTemplate(template: PageTemplate, values: ViewerValues, encod
     parts.push(piece.hole === null && encoding === "gzip" ? piece.deflated : bytes);
   }
   const csp = `${template.csp.before}'sha256-${hash.digest("base64")}'${template.csp.after}`;
-  const body = encoding === "gzip" ? assembleGzip(parts) : Buffer.concat(parts as Buffer[]);
-  return { body, csp };
+  const out = encoding === "gzip" ? gzipParts(parts) : (parts as Buffer[]);
+  return { parts: out, length: out.reduce((sum, part) => sum + part.length, 0), csp };
 }

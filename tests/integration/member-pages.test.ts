@@ -203,6 +203,17 @@ describe("a member's article page from its template", () => {
     expect(String(over.headers["set-cookie"])).toMatch(/^assay_session=;/);
   });
 
+  it("sends the extended session's cookie when the page is then rendered in full", async () => {
+    const mo = members.mo!;
+    const { hashToken } = await import("~/lib/tokens.server");
+    const id = hashToken(mo.cookie.slice(mo.cookie.indexOf("=") + 1));
+    await t.db.updateTable("sessions").set({ expires_at: new Date(Date.now() + 10 * 86_400_000) }).where("id", "=", id).execute();
+    let page = await get(spliced, `/articles/${slug}`, mo.cookie);
+    if (page.headers["set-cookie"] === undefined) await eventually(async () => (page = await get(spliced, `/articles/${slug}`, mo.cookie)).headers["set-cookie"] !== undefined);
+    expect(String(page.headers["set-cookie"])).toMatch(/^assay_session=[a-z0-9]+;/);
+    expect(page.text).toContain(">99+</span>");
+  });
+
   it("forgets a session logged out on another instance", async () => {
     const eve = members.eve!;
     expect((await get(spliced, `/articles/${slug}`, eve.cookie)).text).toContain("Your account (Eve Editor)");

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { crc32, createGunzip, gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { assembleGzip, crc32Combine, deflateSegment } from "../../app/lib/gzip-splice";
+import { assembleGzip, crc32Combine, deflateSegment, gzipParts } from "../../app/lib/gzip-splice";
 
 // Seeded, so a failure reproduces.
 function random(seed: number): () => number {
@@ -142,6 +142,26 @@ describe("assembleGzip", () => {
 
   it(`compresses it with two holes to ≤ 1.05× gzip -6 of the whole (${two} vs ${twoWhole} bytes)`, () => {
     expect(two).toBeLessThanOrEqual(twoWhole * 1.05);
+  });
+});
+
+describe("gzipParts", () => {
+  it.each(CASES)("is assembleGzip's member cut where the big segments are, which it shares as kept: %s", (_name, pieces) => {
+    const kept = pieces.map((piece) => ("segment" in piece ? deflateSegment(piece.segment) : piece.hole));
+    const parts = gzipParts(kept, 1024);
+    expect(Buffer.concat(parts).equals(assembleGzip(kept))).toBe(true);
+    expect(gunzipSync(Buffer.concat(parts)).equals(plain(pieces))).toBe(true);
+    for (const piece of kept) {
+      if (!Buffer.isBuffer(piece) && piece.deflated.length >= 1024) expect(parts).toContain(piece.deflated);
+    }
+    expect(parts.every((part) => part.length > 0)).toBe(true);
+  });
+
+  it("joins what lies between big segments into one buffer", () => {
+    const big = deflateSegment(page);
+    const parts = gzipParts([Buffer.from("a"), deflateSegment(Buffer.from("<p>")), big, Buffer.from("b"), big, Buffer.from("c")], 1024);
+    // header+a+<p>, big, b, big, c+trailer
+    expect(parts.map((part) => (part === big.deflated ? "big" : "small"))).toEqual(["small", "big", "small", "big", "small"]);
   });
 });
 
