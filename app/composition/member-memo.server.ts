@@ -75,12 +75,4 @@ export class MemberMemo implements Invalidatable {
     if (ids === "*") this.cache.invalidateAll();
     else this.cache.invalidateTags(ids.map(memberTag));
   }
-
-  get enabled(): boolean {
-    return this.cache.enabled;
-  }
-
-  get size(): number {
-    return this.cache.size;
-  }
 }

@@ -11,7 +11,7 @@ import type { DB } from "../../db/connection";
 import type { Role } from "../../db/schema";
 import { getLucia, SESSION_COOKIE_NAME, SESSION_DAYS } from "./lucia.server";
 import { getSessionUserAndThreadFollow } from "../models/sessions.server";
-import { getArticleFollowStateBySlug, type ArticleFollowState } from "../models/follows.server";
+import type { ArticleFollowState } from "../models/follows.server";
 import { MemberMemo } from "./member-memo.server";
 import { hasRole } from "../lib/roles";
 import { loginPath, returnPath } from "../lib/safe-redirect";
@@ -110,7 +110,7 @@ function templateUser(viewer: ViewerTemplate): CurrentUser {
  * (see member-memo.server.ts) between pages; one statement when not remembered, while
  * the session is in the first half of its life; otherwise Lucia checks it as on
  * every page (ending it when over, extending it in its second half), and the
- * follow state is read after. Null: no valid session (the page is then rendered in
+ * one read is made again for the follow state. Null: no valid session (the page is then rendered in
  * full, which clears the cookie).
  */
 export async function memberForArticlePage(
@@ -137,8 +137,10 @@ export async function memberForArticlePage(
   }
   const { user, session } = await checkSession(db, token);
   if (!user || !session) return null;
-  const follow = await getArticleFollowStateBySlug(db, user.id, slug);
-  return { user, follow, setCookie: session.fresh ? serialize({ secure }, getLucia(db).createSessionCookie(session.id)) : null };
+  // The follow state by the same read, now that Lucia has extended (or kept) the session.
+  const again = await getSessionUserAndThreadFollow(db, token, slug);
+  if (!again) return null;
+  return { user, follow: again.follow, setCookie: session.fresh ? serialize({ secure }, getLucia(db).createSessionCookie(session.id)) : null };
 }
 
 /** The session behind a request, if it is valid. */

@@ -1,6 +1,6 @@
 // Gzip a page kept as a template (large static segments with small per-reader
 // holes between them) without compressing the whole page per request. Each
-// static segment is deflated once (deflateSegment); per request, assembleGzip
+// static segment is deflated once (deflateSegment); per request, gzipParts
 // splices those deflate blocks and the holes, sent as stored (uncompressed)
 // blocks, into one gzip member (RFC 1951, RFC 1952). The CRC-32 of the whole
 // text is combined from the segments' recorded CRCs, so a segment's text is
@@ -81,9 +81,11 @@ const FINAL_BLOCK_1 = 0x00;
 const TRAILER = 8;
 
 /**
- * The same gzip member as assembleGzip, as a list of buffers to write in turn: the
- * big pre-deflated segments as they are kept (shared, never copied), everything
- * between them joined into one small buffer. A page sent this way allocates a few
+ * One complete gzip member holding the pieces' texts in order: static segments
+ * (pre-deflated) and holes (Buffers, sent as stored blocks with no zlib call), as
+ * a list of buffers to write in turn: segments of `shareFrom` bytes or more as
+ * they are kept (shared, never copied), everything between them joined into one
+ * small buffer (Infinity: the whole member in one). A page sent this way allocates a few
  * kilobytes per request instead of its whole compressed size.
  */
 export function gzipParts(pieces: ReadonlyArray<DeflatedSegment | Buffer>, shareFrom = 4096): Buffer[] {
@@ -151,12 +153,4 @@ function writeStored(out: Buffer, at: number, piece: Buffer): number {
     at += STORED_HEADER + piece.copy(out, at + STORED_HEADER, start, end);
   }
   return at;
-}
-
-/**
- * One complete gzip member holding the pieces' texts in order: static segments
- * (pre-deflated) and holes (Buffers, sent as stored blocks with no zlib call).
- */
-export function assembleGzip(pieces: ReadonlyArray<DeflatedSegment | Buffer>): Buffer {
-  return gzipParts(pieces, Infinity)[0]!;
 }

@@ -200,19 +200,6 @@ export async function getArticleFollowState(db: DB, userId: number, articleId: n
   return { watchingThread: Boolean(row?.watching), notifyRepliesDefault: row?.notify_replies_default ?? true };
 }
 
-/** getArticleFollowState by the article's address, for a page served before the article is read. */
-export async function getArticleFollowStateBySlug(db: DB, userId: number, slug: string): Promise<ArticleFollowState> {
-  const row = await db
-    .selectFrom("users as u")
-    .select([
-      "u.notify_replies_default",
-      sql<boolean>`exists (select 1 from thread_watches w join articles a on a.id = w.article_id where w.user_id = u.id and a.slug = ${slug})`.as("watching"),
-    ])
-    .where("u.id", "=", userId)
-    .executeTakeFirst();
-  return { watchingThread: Boolean(row?.watching), notifyRepliesDefault: row?.notify_replies_default ?? true };
-}
-
 // --- what a guest asked for before logging in ---------------------------------
 
 /**
